@@ -1,0 +1,64 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as referrer from './actions/referrer';
+import { router } from './actions/router';
+import { searchCampaigns } from './methods/listSearch';
+import { getCampaignFields } from './methods/loadOptions';
+
+/**
+ * Programmatic (execute()) rather than declarative routing: adding a referrer is not idempotent, so the node
+ * needs its own control over pacing, retries and duplicate checks between requests, which the declarative
+ * engine does not give.
+ */
+export class ReferralFactory implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Referral Factory',
+		name: 'referralFactory',
+		icon: {
+			light: 'file:../../icons/referralFactory.svg',
+			dark: 'file:../../icons/referralFactory.dark.svg',
+		},
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Add referrers to Referral Factory campaigns and get their referral links',
+		defaults: {
+			name: 'Referral Factory',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'referralFactoryApi',
+				required: true,
+			},
+		],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Referrer',
+						value: 'referrer',
+					},
+				],
+				default: 'referrer',
+			},
+			...referrer.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchCampaigns },
+		loadOptions: { getCampaignFields },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

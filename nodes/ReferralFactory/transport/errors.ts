@@ -1,0 +1,138 @@
+/**
+ * Turns a non-2xx answer into a message and a description a user can act on.
+ *
+ * The documented error body is `{code, message, errors: {field: [{field, message}]}}`, but real clients have seen
+ * `{message}` and `{errors: {field: ['…']}}`, and the bodies of 401/404/429 were never published
+ * (shared/referral-factory-api.md §4). So every shape is accepted: a top-level `message` or `error`, and `errors`
+ * as an object of arrays of strings or `{message}` objects, or as a plain array.
+ */
+
+export interface DescribedError {
+	message: string;
+	description: string;
+}
+
+interface FieldMessage {
+	field: string;
+	message: string;
+}
+
+// The API's field names in the words of the node's parameters.
+const FIELD_LABELS: Record<string, string> = {
+	campaign_id: 'Campaign',
+	first_name: 'First Name',
+	email: 'Email',
+	notify: 'Send Welcome Notification',
+	promotion: 'Create Promotion Code',
+	meta: 'Custom Fields',
+};
+
+export function fieldLabel(field: string): string {
+	if (FIELD_LABELS[field]) return FIELD_LABELS[field];
+	const meta = /^meta\.(\d+)(?:\.(field|value))?$/.exec(field);
+	if (meta) return `Custom Fields (entry ${Number(meta[1]) + 1}${meta[2] === 'field' ? ', label' : ''})`;
+	return field;
+}
+
+function text(value: unknown): string | undefined {
+	if (typeof value === 'string' && value.trim()) return value.trim();
+	if (value && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
+		return text((value as { message: string }).message);
+	}
+	return undefined;
+}
+
+export function fieldMessages(body: unknown): FieldMessage[] {
+	if (!body || typeof body !== 'object') return [];
+	const errors = (body as { errors?: unknown }).errors;
+	const found: FieldMessage[] = [];
+	if (Array.isArray(errors)) {
+		for (const entry of errors) {
+			const message = text(entry);
+			const field = (entry as { field?: unknown })?.field;
+			if (message) found.push({ field: typeof field === 'string' ? field : '', message });
+		}
+	} else if (errors && typeof errors === 'object') {
+		for (const [field, value] of Object.entries(errors as Record<string, unknown>)) {
+			for (const entry of Array.isArray(value) ? value : [value]) {
+				const message = text(entry);
+				const named = (entry as { field?: unknown })?.field;
+				if (message) found.push({ field: typeof named === 'string' ? named : field, message });
+			}
+		}
+	}
+	return found;
+}
+
+export function topMessage(body: unknown): string | undefined {
+	if (typeof body === 'string') {
+		const plain = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+		return plain && plain.length <= 200 ? plain : undefined;
+	}
+	if (!body || typeof body !== 'object') return undefined;
+	return text((body as { message?: unknown }).message) ?? text((body as { error?: unknown }).error);
+}
+
+export function describeApiError(
+	status: number,
+	body: unknown,
+	notFound?: DescribedError,
+): DescribedError {
+	const apiSays = topMessage(body);
+	const said = apiSays ? ` Referral Factory said: "${apiSays}".` : '';
+
+	if (status === 401) {
+		return {
+			message: 'Referral Factory rejected the access token',
+			description:
+				'Open the Referral Factory API credential and paste the current API Access Token from Settings → Webhooks & API. An account has one token: generating a new one revokes the old one.',
+		};
+	}
+	if (status === 403) {
+		return {
+			message: 'Referral Factory refused access to this resource',
+			description: `The API needs at least the Basic plan, and some resources are for account administrators only.${said}`,
+		};
+	}
+	if (status === 404) {
+		return (
+			notFound ?? {
+				message: 'Referral Factory could not find what was asked for',
+				description: `Check the ID, and that the credential's Base URL ends with /api/v2.${said}`,
+			}
+		);
+	}
+	if (status === 422 || status === 400) {
+		const fields = fieldMessages(body);
+		if (fields.length > 0) {
+			const listed = fields
+				.map(({ field, message }) => (field ? `${fieldLabel(field)}: ${message}` : message))
+				.join('; ');
+			return {
+				message: `Referral Factory did not accept the request: ${listed}`,
+				description: 'Correct the field named above in the node, or in the data of this item, and run it again.',
+			};
+		}
+		return {
+			message: `Referral Factory did not accept the request${apiSays ? `: ${apiSays}` : ''}`,
+			description: 'Check the values of this item against the fields of the campaign, then run it again.',
+		};
+	}
+	if (status === 429) {
+		return {
+			message: 'Referral Factory rate limit reached (600 requests a minute per token)',
+			description:
+				'Wait a minute before running the workflow again. Referral Factory may block the IP address of clients that keep going over the limit.',
+		};
+	}
+	if (status >= 500) {
+		return {
+			message: `The Referral Factory service is unavailable (HTTP ${status})`,
+			description: `This is on Referral Factory's side. Try again in a few minutes.${said}`,
+		};
+	}
+	return {
+		message: `Referral Factory answered with HTTP ${status}${apiSays ? `: ${apiSays}` : ''}`,
+		description: 'Check the node settings and the values of this item, then run it again.',
+	};
+}

@@ -1,0 +1,112 @@
+import { addCredential, runReferralFactoryNode, type NodeRun } from './helpers/engine';
+import { addReferrerParameters, useSandbox } from './helpers/setup';
+
+const t = useSandbox();
+
+const nathan = [{ firstName: 'Nathan', email: 'nathan@example.com' }];
+
+function expectApiError(run: NodeRun, httpCode: string) {
+	expect(run.items).toEqual([]);
+	expect(run.error).toBeDefined();
+	expect(run.error!.name).toBe('NodeApiError');
+	expect((run.error as { httpCode?: string }).httpCode).toBe(httpCode);
+	return run.error!;
+}
+
+describe('API failures become NodeApiErrors in the user\'s words', () => {
+	it('401: names the access token and where to get a new one', async () => {
+		const credential = addCredential({ accessToken: 'rf_wrong_token_that_must_not_leak', baseUrl: t.sandbox.baseUrl });
+		const run = await runReferralFactoryNode({ credential, parameters: addReferrerParameters(), input: nathan });
+
+		const error = expectApiError(run, '401');
+		expect(error.message).toBe('Referral Factory rejected the access token [item 0]');
+		expect(error.description).toContain('Settings → Webhooks & API');
+		expect(error.description).toContain('revokes the old one');
+	});
+
+	it('404: names the campaign that was not found', async () => {
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ campaignId: { __rl: true, mode: 'id', value: '999' } }),
+			input: nathan,
+		});
+
+		const error = expectApiError(run, '404');
+		expect(error.message).toBe('Campaign 999 was not found [item 0]');
+		expect(error.description).toContain('Campaigns → Edit Campaign → Integration → API');
+	});
+
+	it('422 with the documented body: lists each field in the node\'s words with the API\'s message', async () => {
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({
+				campaignId: { __rl: true, mode: 'id', value: '3' },
+				additionalFields: { customFields: { field: [{ label: 'Shoe Size', value: '42' }] } },
+			}),
+			input: nathan,
+		});
+
+		const error = expectApiError(run, '422');
+		expect(error.message).toBe(
+			'Referral Factory did not accept the request: Custom Fields (entry 1, label): The selected meta.0.field is invalid.; Custom Fields: The Company field is required. [item 0]',
+		);
+		expect(error.description).toMatch(/Correct the field/);
+	});
+
+	it('422 with a plain {message, errors: {field: [text]}} body reads the same', async () => {
+		await t.client.configure({ errorStyle: 'plain', duplicates: 'reject' });
+		await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+
+		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+
+		const error = expectApiError(run, '422');
+		expect(error.message).toBe('Referral Factory did not accept the request: Email: The email has already been taken. [item 0]');
+	});
+
+	it('422 with only a message still says what Referral Factory said', async () => {
+		await t.client.addFault({ status: 422, path: '/users', body: { message: 'The campaign is paused.' } });
+
+		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+
+		expect(expectApiError(run, '422').message).toBe(
+			'Referral Factory did not accept the request: The campaign is paused. [item 0]',
+		);
+	});
+
+	it('429: says the rate limit was reached and what to do', async () => {
+		await t.client.configure({ rateLimit: 1 });
+		await t.client.createUser({ campaign_id: 1, first_name: 'Someone', email: 'someone@example.com' });
+
+		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+
+		const error = expectApiError(run, '429');
+		expect(error.message).toBe('Referral Factory rate limit reached (600 requests a minute per token) [item 0]');
+		expect(error.description).toContain('Wait a minute');
+	});
+
+	it.each([500, 502, 503])('%i: says the service is unavailable on its side', async (status) => {
+		await t.client.addFault({ status, path: '/users' });
+
+		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+
+		const error = expectApiError(run, String(status));
+		expect(error.message).toBe(`The Referral Factory service is unavailable (HTTP ${status}) [item 0]`);
+		expect(error.description).toContain('Try again in a few minutes');
+	});
+
+	it('a server that cannot be reached: names the host and the Base URL to check', async () => {
+		// A port the sandbox just released: nothing listens there.
+		const { startSandbox } = await import('./sandbox/server');
+		const gone = await startSandbox();
+		await gone.close();
+		const credential = addCredential({ accessToken: 'rf_token_for_closed_port', baseUrl: gone.baseUrl });
+
+		const run = await runReferralFactoryNode({ credential, parameters: addReferrerParameters(), input: nathan });
+
+		expect(run.error!.name).toBe('NodeApiError');
+		expect(run.error!.message).toBe(
+			`Could not reach Referral Factory at ${gone.url.slice('http://'.length)}: the connection was refused [item 0]`,
+		);
+		expect(run.error!.description).toContain('Base URL');
+	});
+});

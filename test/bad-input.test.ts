@@ -1,0 +1,100 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { runReferralFactoryNode } from './helpers/engine';
+import { addReferrerParameters, useSandbox } from './helpers/setup';
+
+const t = useSandbox();
+
+const good = { firstName: 'Good', email: 'good@example.com', campaign: '1' };
+
+interface BadInput {
+	name: string;
+	item: Record<string, unknown>;
+	parameters?: INodeParameters;
+	/** Words the message must contain, besides the item index. */
+	message: RegExp;
+}
+
+// Campaign IDs from an expression: a static By ID value that is not a whole number never gets this far, because
+// n8n refuses to run a workflow whose resource locator fails its regex (tested at the end of this file).
+const byId = { campaignId: { __rl: true, mode: 'id', value: '={{ $json.campaign }}' } } as INodeParameters;
+
+const cases: BadInput[] = [
+	{ name: 'missing email', item: { firstName: 'Ann' }, message: /"Email" must be text, but the value is a undefined|"Email" must be text/ },
+	{ name: 'empty email', item: { firstName: 'Ann', email: '' }, message: /"Email" is empty/ },
+	{ name: 'email without @', item: { firstName: 'Ann', email: 'ann.example.com' }, message: /"Email" is not a valid email address: "ann.example.com"/ },
+	{ name: 'email without a domain dot', item: { firstName: 'Ann', email: 'ann@example' }, message: /"Email" is not a valid email address/ },
+	{ name: 'email with a space', item: { firstName: 'Ann', email: 'ann smith@example.com' }, message: /"Email" is not a valid email address/ },
+	{ name: 'email as an object', item: { firstName: 'Ann', email: { address: 'ann@example.com' } }, message: /"Email" must be text, but the value is an object/ },
+	{ name: 'empty first name', item: { firstName: '', email: 'ann@example.com' }, message: /"First Name" is empty/ },
+	{ name: 'whitespace first name', item: { firstName: '   ', email: 'ann@example.com' }, message: /"First Name" is empty/ },
+	{ name: 'first name as a number', item: { firstName: 42, email: 'ann@example.com' }, message: /"First Name" must be text, but the value is a number/ },
+	{ name: 'first name over 255 characters', item: { firstName: 'x'.repeat(300), email: 'ann@example.com' }, message: /"First Name" is 300 characters long/ },
+	{ name: 'campaign ID with letters', item: { ...good, campaign: 'abc' }, parameters: byId, message: /"Campaign" must be a positive whole number, but it is "abc"/ },
+	{ name: 'campaign ID zero', item: { ...good, campaign: '0' }, parameters: byId, message: /"Campaign" must be a positive whole number/ },
+	{ name: 'negative campaign ID', item: { ...good, campaign: '-3' }, parameters: byId, message: /"Campaign" must be a positive whole number/ },
+	{ name: 'decimal campaign ID', item: { ...good, campaign: '1.5' }, parameters: byId, message: /"Campaign" must be a positive whole number/ },
+	{ name: 'campaign ID crafted as a path', item: { ...good, campaign: '1/../campaigns' }, parameters: byId, message: /"Campaign" must be a positive whole number/ },
+	{ name: 'campaign ID as an object', item: { ...good, campaign: { id: 1 } }, parameters: byId, message: /"Campaign" must be a campaign ID, but the value is an object/ },
+	{ name: 'campaign ID as a boolean', item: { ...good, campaign: true }, parameters: byId, message: /"Campaign" must be a campaign ID, but the value is a boolean/ },
+	{ name: 'empty campaign ID', item: { ...good, campaign: '' }, parameters: byId, message: /"Campaign" is empty/ },
+];
+
+describe('bad input is refused before any request is sent', () => {
+	it.each(cases)('$name', async ({ item, parameters, message }) => {
+		const { error, items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters(parameters),
+			// Two good items first, so the message must name item 2.
+			input: [good, { ...good, email: 'second@example.com' }, item].map((json) => ({ ...json })),
+		});
+
+		expect(items).toEqual([]);
+		expect(error).toBeDefined();
+		expect(error!.name).toBe('NodeOperationError');
+		expect(error!.message).toMatch(message);
+		expect(error!.message).toMatch(/\[item 2\]$/);
+		expect(error!.description).toEqual(expect.any(String));
+		expect(error!.description!.length).toBeGreaterThan(10);
+		// The two good items before it were sent; nothing was sent for the bad one.
+		const requests = await t.client.requests();
+		expect(requests.map((r) => (r.body as { email: string }).email)).toEqual(['good@example.com', 'second@example.com']);
+	});
+
+	it('names the custom field whose value is not a single value', async () => {
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({
+				additionalFields: { customFields: { field: [{ label: 'Last Name', value: '={{ $json.last }}' }] } },
+			}),
+			input: [{ ...good, last: { family: 'Smith' } }],
+		});
+
+		expect(error!.message).toBe(
+			'"Custom Fields › Field 1 › Value" must be text, a number or a boolean, but the value is an object [item 0]',
+		);
+		expect(await t.client.requests()).toEqual([]);
+	});
+
+	it('refuses a notify flag that is not true or false', async () => {
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ additionalFields: { notify: '={{ $json.notify }}' } }),
+			input: [{ ...good, notify: 'yes please' }],
+		});
+
+		expect(error!.message).toBe('"Send Welcome Notification" must be true or false [item 0]');
+		expect(await t.client.requests()).toEqual([]);
+	});
+
+	it('n8n itself refuses to run a static By ID campaign that is not a whole number', async () => {
+		await expect(
+			runReferralFactoryNode({
+				credential: t.credential,
+				parameters: addReferrerParameters({ campaignId: { __rl: true, mode: 'id', value: '12a' } }),
+				input: [good],
+			}),
+		).rejects.toThrow('The workflow has issues');
+		expect(await t.client.requests()).toEqual([]);
+	});
+});

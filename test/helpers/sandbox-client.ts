@@ -1,0 +1,67 @@
+/**
+ * Test-side HTTP access to the sandbox with undici: seeding through the public API as a real client would,
+ * and reading what the sandbox received through its /__sandbox routes.
+ */
+import { request } from 'undici';
+
+import type { RecordedRequest } from '../sandbox/server';
+
+export interface SandboxUser {
+	id: number;
+	campaign_id: number;
+	code: string;
+	url: string;
+	email: string;
+	first_name: string;
+	meta: Array<{ field: string; value: unknown }>;
+}
+
+export class SandboxClient {
+	constructor(
+		readonly url: string,
+		readonly token: string,
+	) {}
+
+	private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, auth = false): Promise<T> {
+		const headers: Record<string, string> = { accept: 'application/json' };
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		if (auth) headers.authorization = `Bearer ${this.token}`;
+		const response = await request(`${this.url}${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.body.text();
+		if (response.statusCode >= 400) throw new Error(`${method} ${path} → ${response.statusCode} ${text}`);
+		return (text ? JSON.parse(text) : undefined) as T;
+	}
+
+	/** Creates a referrer through the public API, as another integration would. */
+	async createUser(body: Record<string, unknown>): Promise<SandboxUser> {
+		return (await this.call<{ data: SandboxUser }>('POST', '/api/v2/users', body, true)).data;
+	}
+
+	async reset(): Promise<void> {
+		await this.call('POST', '/__sandbox/reset');
+	}
+
+	async requests(): Promise<RecordedRequest[]> {
+		return await this.call<RecordedRequest[]>('GET', '/__sandbox/requests');
+	}
+
+	async clearRequests(): Promise<void> {
+		await this.call('DELETE', '/__sandbox/requests');
+	}
+
+	async users(): Promise<SandboxUser[]> {
+		return await this.call<SandboxUser[]>('GET', '/__sandbox/users');
+	}
+
+	async configure(config: Record<string, unknown>): Promise<void> {
+		await this.call('POST', '/__sandbox/config', config);
+	}
+
+	async addFault(fault: { status: number; method?: string; path?: string; body?: unknown; times?: number }): Promise<void> {
+		await this.call('POST', '/__sandbox/faults', fault);
+	}
+}

@@ -1,0 +1,403 @@
+/**
+ * A local Referral Factory: a real HTTP server on 127.0.0.1 that answers like the public v2 API as described in
+ * ../shared/referral-factory-api.md (§3 endpoints, §4 errors, §8 sandbox defaults). Where the sources disagree
+ * (duplicate e-mails, error body shape) a switch picks the behaviour, so the node can be tested against both.
+ *
+ * Besides /api/v2 it serves /__sandbox/* for tests and scripts: the requests it received, its users, a reset, and
+ * its switches. Those routes need no token; the server only ever listens on 127.0.0.1.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { Store, type Campaign, type MetaEntry } from './store';
+
+export interface SandboxConfig {
+	/** Requests allowed per token in a rolling window (the real API: 600 a minute). */
+	rateLimit: number;
+	rateWindowMs: number;
+	/** Whether a 429 carries a Retry-After header (the real API documents none). */
+	retryAfterHeader: boolean;
+	/** What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). */
+	duplicates: 'return-existing' | 'reject';
+	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
+	errorStyle: 'documented' | 'plain';
+	/** Delay before every API answer, in milliseconds. */
+	latencyMs: number;
+}
+
+export interface Fault {
+	method?: string;
+	/** The API path (after /api/v2) must start with this. */
+	path?: string;
+	status: number;
+	body?: unknown;
+	/** How many matching requests get this answer; then the fault is gone. */
+	times: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	status: number;
+	at: number;
+}
+
+export interface Sandbox {
+	/** http://127.0.0.1:PORT */
+	url: string;
+	/** The URL to put in the credential's Base URL: http://127.0.0.1:PORT/api/v2 */
+	baseUrl: string;
+	token: string;
+	store: Store;
+	config: SandboxConfig;
+	faults: Fault[];
+	requests: RecordedRequest[];
+	close(): Promise<void>;
+}
+
+export const DEFAULT_TOKEN = 'rf_sandbox_token_0123456789abcdef';
+
+const DEFAULT_CONFIG: SandboxConfig = {
+	rateLimit: 600,
+	rateWindowMs: 60_000,
+	retryAfterHeader: true,
+	duplicates: 'return-existing',
+	errorStyle: 'documented',
+	latencyMs: 0,
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+class HttpAnswer {
+	constructor(
+		readonly status: number,
+		readonly body: unknown,
+		readonly headers: Record<string, string> = {},
+	) {}
+}
+
+type Errors = Record<string, string[]>;
+
+export async function startSandbox(options: {
+	port?: number;
+	token?: string;
+	config?: Partial<SandboxConfig>;
+} = {}): Promise<Sandbox> {
+	const token = options.token ?? DEFAULT_TOKEN;
+	const store = new Store();
+	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
+	const faults: Fault[] = [];
+	const requests: RecordedRequest[] = [];
+	const hits = new Map<string, number[]>();
+	let origin = '';
+
+	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
+		if (config.errorStyle === 'plain') return new HttpAnswer(status, errors ? { message, errors } : { message });
+		const documented: Record<string, unknown> = { code: status, message };
+		if (errors) {
+			documented.errors = Object.fromEntries(
+				Object.entries(errors).map(([field, messages]) => [field, messages.map((m) => ({ field, message: m }))]),
+			);
+		}
+		return new HttpAnswer(status, documented);
+	};
+
+	const paginate = (path: string, all: unknown[], query: Record<string, string>, body?: Record<string, unknown>) => {
+		const page = Math.max(1, Number(body?.page ?? query.page) || 1);
+		const perPage = Math.min(250, Math.max(1, Number(body?.per_page ?? query.per_page) || 25));
+		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+		const link = (p: number) => `${origin}/api/v2${path}?page=${p}&per_page=${perPage}`;
+		const from = (page - 1) * perPage;
+		const data = all.slice(from, from + perPage);
+		return {
+			data,
+			links: {
+				first: link(1),
+				last: link(lastPage),
+				prev: page > 1 ? link(page - 1) : null,
+				next: page < lastPage ? link(page + 1) : null,
+			},
+			meta: {
+				current_page: page,
+				from: data.length ? from + 1 : null,
+				last_page: lastPage,
+				path: `${origin}/api/v2${path}`,
+				per_page: perPage,
+				to: data.length ? from + data.length : null,
+				total: all.length,
+			},
+		};
+	};
+
+	const searchFilter = (body: Record<string, unknown>) => {
+		const filters = (body.filters ?? {}) as { value?: unknown; operator?: unknown };
+		const rules = Array.isArray(filters.value) ? (filters.value as Array<Record<string, unknown>>) : [];
+		const any = String(filters.operator ?? 'AND').toUpperCase() === 'OR';
+		return (record: Record<string, unknown>) => {
+			if (rules.length === 0) return true;
+			const results = rules.map(({ field, value, operator }) => {
+				const actual = String(record[String(field)] ?? '').toLowerCase();
+				const wanted = String(value ?? '').toLowerCase();
+				if (operator === '!=') return actual !== wanted;
+				if (operator === 'like') return actual.includes(wanted.replace(/%/g, ''));
+				return actual === wanted;
+			});
+			return any ? results.some(Boolean) : results.every(Boolean);
+		};
+	};
+
+	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign } => {
+		const errors: Errors = {};
+		const add = (f: string, m: string) => (errors[f] ??= []).push(m);
+		const text = (f: string, label: string) => {
+			const v = body[f];
+			if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) add(f, `The ${label} field is required.`);
+			else if (typeof v !== 'string') add(f, `The ${label} must be a string.`);
+			else if (v.length > 255) add(f, `The ${label} may not be greater than 255 characters.`);
+		};
+		if (body.campaign_id === undefined || body.campaign_id === null || body.campaign_id === '') {
+			add('campaign_id', 'The campaign id field is required.');
+		} else if (!Number.isInteger(Number(body.campaign_id)) || typeof body.campaign_id === 'boolean') {
+			add('campaign_id', 'The campaign id must be an integer.');
+		}
+		text('first_name', 'first name');
+		text('email', 'email');
+		if (typeof body.email === 'string' && !errors.email && !EMAIL.test(body.email)) {
+			add('email', 'The email must be a valid email address.');
+		}
+		for (const flag of ['notify', 'promotion']) {
+			if (body[flag] !== undefined && typeof body[flag] !== 'boolean') add(flag, `The ${flag} field must be true or false.`);
+		}
+		if (body.meta !== undefined && !Array.isArray(body.meta)) add('meta', 'The meta must be an array.');
+		const campaign = errors.campaign_id ? undefined : store.findCampaign(String(Number(body.campaign_id)));
+		if (campaign && Array.isArray(body.meta)) {
+			const labels = new Map(campaign.fields.person_referring.map((f) => [f.label.toLowerCase(), f]));
+			(body.meta as Array<Record<string, unknown>>).forEach((entry, i) => {
+				if (typeof entry?.field !== 'string' || !labels.has(entry.field.toLowerCase())) {
+					add(`meta.${i}.field`, `The selected meta.${i}.field is invalid.`);
+				}
+			});
+		}
+		// Required custom fields are enforced here (INFERRED: the campaign form marks them `required`, §3.13).
+		if (campaign && !errors.meta) {
+			const given = new Set(
+				(Array.isArray(body.meta) ? (body.meta as MetaEntry[]) : [])
+					.filter((m) => m && String(m.value ?? '').trim() !== '')
+					.map((m) => String(m.field).toLowerCase()),
+			);
+			for (const f of campaign.fields.person_referring) {
+				if (f.required && !['first name', 'email'].includes(f.label.toLowerCase()) && !given.has(f.label.toLowerCase())) {
+					add('meta', `The ${f.label} field is required.`);
+				}
+			}
+		}
+		return { errors, campaign };
+	};
+
+	const api = (method: string, path: string, query: Record<string, string>, body: unknown): HttpAnswer => {
+		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+		const route = (allowed: string[], handle: () => HttpAnswer) =>
+			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
+
+		if (segments[0] === 'campaigns' && segments.length === 1) {
+			return route(['GET'], () => new HttpAnswer(200, paginate('/campaigns', store.campaigns.map((c) => store.presentCampaign(c)), query)));
+		}
+		if (segments[0] === 'campaigns' && segments[1] === 'search' && segments.length === 2) {
+			return route(['POST'], () => {
+				const all = store.campaigns.map((c) => store.presentCampaign(c)).filter(searchFilter(json));
+				return new HttpAnswer(200, paginate('/campaigns/search', all, query, json));
+			});
+		}
+		if (segments[0] === 'campaigns' && segments.length === 2) {
+			return route(['GET'], () => {
+				const campaign = store.findCampaign(segments[1]);
+				return campaign ? new HttpAnswer(200, { data: store.presentCampaign(campaign) }) : fail(404, 'Campaign not found.');
+			});
+		}
+		if (segments[0] === 'users' && segments.length === 1) {
+			return route(['GET', 'POST'], () => {
+				if (method === 'GET') return new HttpAnswer(200, paginate('/users', store.users.map((u) => store.present(u)), query));
+				const { errors, campaign } = validateCreate(json);
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				if (!campaign) return fail(404, 'Campaign not found.');
+				const email = String(json.email).trim();
+				const existing = store.findUserByEmail(campaign.id, email);
+				if (existing) {
+					if (config.duplicates === 'reject') {
+						return fail(422, 'Validation errors in your request', { email: ['The email has already been taken.'] });
+					}
+					return new HttpAnswer(200, { data: store.present(existing), message: 'User already exists.' });
+				}
+				const user = store.createUser({
+					campaign,
+					firstName: String(json.first_name).trim(),
+					email,
+					meta: Array.isArray(json.meta) ? (json.meta as MetaEntry[]).map((m) => ({ field: m.field, value: m.value })) : [],
+					promotion: json.promotion === true,
+				});
+				return new HttpAnswer(201, { data: store.present(user), message: 'User created successfully.' });
+			});
+		}
+		if (segments[0] === 'users' && segments[1] === 'search' && segments.length === 2) {
+			return route(['POST'], () => {
+				const all = store.users.map((u) => store.present(u)).filter(searchFilter(json));
+				return new HttpAnswer(200, paginate('/users/search', all, query, json));
+			});
+		}
+		if (segments[0] === 'users' && segments.length === 2) {
+			return route(['GET'], () => {
+				const user = store.findUser(segments[1]);
+				return user ? new HttpAnswer(200, { data: store.present(user) }) : fail(404, 'User not found.');
+			});
+		}
+		return fail(404, 'Not Found -- The specified resource could not be found.');
+	};
+
+	const rateLimited = (key: string): HttpAnswer | undefined => {
+		const now = Date.now();
+		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
+		hits.set(key, window);
+		if (window.length >= config.rateLimit) {
+			const headers: Record<string, string> = {};
+			if (config.retryAfterHeader) {
+				headers['Retry-After'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
+			}
+			const answer = fail(429, 'Too Many Attempts.');
+			return new HttpAnswer(429, answer.body, headers);
+		}
+		window.push(now);
+		return undefined;
+	};
+
+	const control = (method: string, path: string, body: unknown): HttpAnswer => {
+		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		if (path === '/requests' && method === 'GET') return new HttpAnswer(200, requests);
+		if (path === '/requests' && method === 'DELETE') {
+			requests.length = 0;
+			return new HttpAnswer(204, undefined);
+		}
+		if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
+		if (path === '/reset' && method === 'POST') {
+			store.reset();
+			requests.length = 0;
+			faults.length = 0;
+			hits.clear();
+			Object.assign(config, DEFAULT_CONFIG);
+			return new HttpAnswer(204, undefined);
+		}
+		if (path === '/config' && method === 'GET') return new HttpAnswer(200, config);
+		if (path === '/config' && method === 'POST') {
+			Object.assign(config, json);
+			return new HttpAnswer(200, config);
+		}
+		if (path === '/faults' && method === 'POST') {
+			const fault = json as unknown as Fault;
+			faults.push({ ...fault, times: fault.times ?? 1 });
+			return new HttpAnswer(201, faults);
+		}
+		return new HttpAnswer(404, { message: 'Unknown sandbox control route.' });
+	};
+
+	const readBody = async (req: IncomingMessage): Promise<{ raw: string; parsed: unknown; invalid: boolean }> => {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		if (!raw) return { raw, parsed: undefined, invalid: false };
+		try {
+			return { raw, parsed: JSON.parse(raw), invalid: false };
+		} catch {
+			return { raw, parsed: raw, invalid: true };
+		}
+	};
+
+	const send = (res: ServerResponse, answer: HttpAnswer) => {
+		const headers: Record<string, string> = { ...answer.headers };
+		if (answer.body === undefined) {
+			res.writeHead(answer.status, headers).end();
+			return;
+		}
+		const payload = JSON.stringify(answer.body);
+		headers['Content-Type'] = 'application/json';
+		headers['Content-Length'] = String(Buffer.byteLength(payload));
+		res.writeHead(answer.status, headers).end(payload);
+	};
+
+	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		const url = new URL(req.url ?? '/', origin);
+		const method = (req.method ?? 'GET').toUpperCase();
+		const { parsed, invalid } = await readBody(req);
+
+		if (url.pathname.startsWith('/__sandbox/')) {
+			send(res, control(method, url.pathname.slice('/__sandbox'.length), parsed));
+			return;
+		}
+
+		const query = Object.fromEntries(url.searchParams.entries());
+		const record: RecordedRequest = {
+			method,
+			path: url.pathname,
+			query,
+			headers: req.headers,
+			body: parsed,
+			status: 0,
+			at: Date.now(),
+		};
+		requests.push(record);
+
+		let answer: HttpAnswer;
+		const auth = req.headers.authorization ?? '';
+		const apiPath = url.pathname.startsWith('/api/v2/') ? url.pathname.slice('/api/v2'.length) : undefined;
+		const fault = faults.find(
+			(f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || (apiPath ?? '').startsWith(f.path)),
+		);
+		if (apiPath === undefined) {
+			answer = fail(404, 'Not Found -- The specified resource could not be found.');
+		} else if (auth !== `Bearer ${token}`) {
+			answer = fail(401, 'Unauthenticated.');
+		} else {
+			answer =
+				rateLimited(auth) ??
+				(fault
+					? (fault.times--, new HttpAnswer(fault.status, fault.body ?? fail(fault.status, 'Server Error').body))
+					: invalid
+						? fail(400, 'Bad Request -- Your request is invalid.')
+						: api(method, apiPath, query, parsed));
+		}
+		if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
+		record.status = answer.status;
+		send(res, answer);
+	};
+
+	const server: Server = createServer((req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			send(res, new HttpAnswer(500, { code: 500, message: `Sandbox bug: ${String(error)}` }));
+		});
+	});
+	server.keepAliveTimeout = 5_000;
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	const { port } = server.address() as AddressInfo;
+	origin = `http://127.0.0.1:${port}`;
+
+	return {
+		url: origin,
+		baseUrl: `${origin}/api/v2`,
+		token,
+		store,
+		config,
+		faults,
+		requests,
+		close: () =>
+			new Promise<void>((resolve, reject) => {
+				server.closeAllConnections();
+				server.close((error) => (error ? reject(error) : resolve()));
+			}),
+	};
+}

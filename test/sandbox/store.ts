@@ -1,0 +1,182 @@
+/**
+ * The sandbox's data: campaigns and users, modelled on the v2 API's objects
+ * (../shared/referral-factory-api.md §3.12, §3.13). Routes in server.ts read and change it; tests inspect it.
+ */
+import { randomInt } from 'node:crypto';
+
+export interface CampaignField {
+	id: string;
+	type: 'input' | 'select';
+	label: string;
+	value: string;
+	required: boolean;
+}
+
+export interface Campaign {
+	id: number;
+	name: string;
+	code: string;
+	subdomain: string;
+	lang: string;
+	status: 'launched' | 'draft' | 'paused';
+	starts_at: string | null;
+	ends_at: string | null;
+	created_at: string;
+	fields: { person_referring: CampaignField[]; person_invited: CampaignField[] };
+}
+
+export interface MetaEntry {
+	field: string;
+	value: unknown;
+}
+
+export interface User {
+	id: number;
+	campaign_id: number;
+	referrer_id: number | null;
+	code: string;
+	first_name: string;
+	email: string;
+	source: 'Api' | 'Direct' | 'Referred';
+	type: 'person_referring' | 'person_invited';
+	ip: string;
+	signed_up_at: string;
+	qualified_at: string | null;
+	unsubscribed_at: string | null;
+	meta: MetaEntry[];
+	promotion: { code: string } | null;
+}
+
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function field(label: string, required = false, type: 'input' | 'select' = 'input'): CampaignField {
+	return { id: label.toLowerCase().replace(/\W+/g, '_'), type, label, value: '', required };
+}
+
+const NAMED_CAMPAIGNS: Array<Pick<Campaign, 'name' | 'subdomain' | 'status'> & { extra: CampaignField[] }> = [
+	{ name: 'Acme Coffee Friends', subdomain: 'acme-coffee', status: 'launched', extra: [field('Last Name'), field('Company')] },
+	{ name: 'Bloom Yoga Refer a Friend', subdomain: 'bloom-yoga', status: 'launched', extra: [field('Last Name'), field('Phone')] },
+	{ name: 'Northwind SaaS Partners', subdomain: 'northwind', status: 'launched', extra: [field('Company', true), field('Plan', false, 'select')] },
+	{ name: 'Summer Launch (draft)', subdomain: 'summer-launch', status: 'draft', extra: [] },
+];
+
+export class Store {
+	campaigns: Campaign[] = [];
+
+	users: User[] = [];
+
+	private nextUserId = 1001;
+
+	constructor() {
+		this.reset();
+	}
+
+	/** Four named campaigns plus enough numbered ones that the campaign list spans two pages of 25. */
+	reset(): void {
+		this.users = [];
+		this.nextUserId = 1001;
+		const created = '2026-01-05';
+		this.campaigns = NAMED_CAMPAIGNS.map((c, index) => this.campaign(index + 1, c.name, c.subdomain, c.status, c.extra, created));
+		for (let n = this.campaigns.length + 1; n <= 30; n++) {
+			this.campaigns.push(this.campaign(n, `Regional Campaign ${String(n).padStart(2, '0')}`, `region-${n}`, 'launched', [], created));
+		}
+	}
+
+	private campaign(
+		id: number,
+		name: string,
+		subdomain: string,
+		status: Campaign['status'],
+		extra: CampaignField[],
+		created: string,
+	): Campaign {
+		const base = [field('First Name', true), field('Email', true)];
+		return {
+			id,
+			name,
+			code: this.uniqueCode(new Set(this.campaigns.map((c) => c.code))),
+			subdomain,
+			lang: 'en',
+			status,
+			starts_at: null,
+			ends_at: null,
+			created_at: created,
+			fields: { person_referring: [...base, ...extra], person_invited: [...base] },
+		};
+	}
+
+	private uniqueCode(taken: Set<string>): string {
+		for (;;) {
+			let code = '';
+			for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+			if (!taken.has(code)) return code;
+		}
+	}
+
+	findCampaign(identifier: string): Campaign | undefined {
+		return this.campaigns.find((c) => String(c.id) === identifier || c.code === identifier);
+	}
+
+	findUser(identifier: string): User | undefined {
+		const lowered = identifier.toLowerCase();
+		return this.users.find((u) => String(u.id) === identifier || u.code === identifier || u.email === lowered);
+	}
+
+	findUserByEmail(campaignId: number, email: string): User | undefined {
+		const lowered = email.toLowerCase();
+		return this.users.find((u) => u.campaign_id === campaignId && u.email === lowered);
+	}
+
+	createUser(input: {
+		campaign: Campaign;
+		firstName: string;
+		email: string;
+		meta: MetaEntry[];
+		promotion: boolean;
+		referrer?: User;
+	}): User {
+		const user: User = {
+			id: this.nextUserId++,
+			campaign_id: input.campaign.id,
+			referrer_id: input.referrer?.id ?? null,
+			code: this.uniqueCode(new Set(this.users.map((u) => u.code))),
+			first_name: input.firstName,
+			email: input.email.toLowerCase(),
+			source: 'Api',
+			type: input.referrer ? 'person_invited' : 'person_referring',
+			ip: '127.0.0.1',
+			signed_up_at: new Date().toISOString().slice(0, 10),
+			qualified_at: null,
+			unsubscribed_at: null,
+			meta: input.meta,
+			promotion: input.promotion ? { code: `PROMO-${this.nextUserId}` } : null,
+		};
+		this.users.push(user);
+		return user;
+	}
+
+	/** The user object as the API shows it: stored fields plus the link, QR and sharing derived from them. */
+	present(user: User): Record<string, unknown> {
+		const campaign = this.campaigns.find((c) => c.id === user.campaign_id);
+		const url = `https://${campaign?.subdomain ?? 'app'}.referral-factory.com/${user.code}`;
+		return {
+			...user,
+			reach: 0,
+			url,
+			qr: { src: `${url}/qr-code`, download: `${url}/download-qr-code` },
+			sharing: {
+				socials: ['email', 'whatsapp', 'linkedin'].map((social) => ({
+					social,
+					url: `https://referral-factory.com/${user.code}/socials/${social}`,
+				})),
+				subject: null,
+				text: null,
+			},
+		};
+	}
+
+	presentCampaign(campaign: Campaign): Record<string, unknown> {
+		const { subdomain, ...rest } = campaign;
+		return { ...rest, reach: 0, url: `https://${subdomain}.referral-factory.com/${campaign.code}/signup` };
+	}
+}
