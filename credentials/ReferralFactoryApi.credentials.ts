@@ -6,6 +6,13 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+const TOKEN_REJECTED =
+	'Referral Factory rejected the access token. Copy it again from Settings → Webhooks & API: an account has one token, and generating a new one revokes the old one.';
+const RATE_LIMITED =
+	'Referral Factory says this token made too many requests (the limit is 600 a minute). Wait a minute and test again.';
+const NOT_THE_API =
+	'No Referral Factory API answered at this Base URL. Check that it ends with /api/v2 (the default is https://referral-factory.com/api/v2) and that the access token is current.';
+
 export class ReferralFactoryApi implements ICredentialType {
 	name = 'referralFactoryApi';
 
@@ -50,8 +57,12 @@ export class ReferralFactoryApi implements ICredentialType {
 		},
 	};
 
-	// GET /campaigns?per_page=1 is the cheapest authenticated call the public v2 API documents
-	// (see shared/referral-factory-api.md §3.8).
+	// GET /campaigns?per_page=1 is the cheapest authenticated call the public v2 API documents (§3.8 of
+	// shared/referral-factory-api.md). n8n's credential tester cannot see the status code of a failed request (the
+	// error it gets has no `cause`), so `responseCode` rules never fire; instead HTTP errors are let through and
+	// the rules read the body, in order. The 401/429 bodies are not published: both the documented
+	// `{code, message}` shape and Laravel's default `{message}` are matched (§4.2). Anything without the list's
+	// `data` is not the Referral Factory API.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
@@ -59,24 +70,14 @@ export class ReferralFactoryApi implements ICredentialType {
 			method: 'GET',
 			qs: { per_page: 1 },
 			headers: { Accept: 'application/json' },
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Referral Factory rejected the access token. Copy it again from Settings → Webhooks & API: an account has one token, and generating a new one revokes the old one.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message:
-						'No Referral Factory API at this Base URL. Check it ends with /api/v2 (the default is https://referral-factory.com/api/v2).',
-				},
-			},
+			{ type: 'responseSuccessBody', properties: { key: 'code', value: 401, message: TOKEN_REJECTED } },
+			{ type: 'responseSuccessBody', properties: { key: 'message', value: 'Unauthenticated.', message: TOKEN_REJECTED } },
+			{ type: 'responseSuccessBody', properties: { key: 'code', value: 429, message: RATE_LIMITED } },
+			{ type: 'responseSuccessBody', properties: { key: 'message', value: 'Too Many Attempts.', message: RATE_LIMITED } },
+			{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: NOT_THE_API } },
 		],
 	};
 }

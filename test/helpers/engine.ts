@@ -6,6 +6,7 @@
  * server package with a database; this one keeps credentials in memory and applies the credential's own
  * `authenticate` block with the workflow's expression engine, as n8n's server does.
  */
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
@@ -53,11 +54,19 @@ const ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = packageJson.name;
 export const CREDENTIAL_NAME = 'referralFactoryApi';
 
+const loadModule = createRequire(__filename);
+
+// Tests load the TypeScript sources behind the paths in package.json; RF_NODE_SOURCE=dist (the demo) loads the
+// compiled build itself.
+const FROM_DIST = process.env.RF_NODE_SOURCE === 'dist';
+
 /** Loads a class the way n8n's loader does: the file named in package.json, the class named after the file. */
 function loadClass<T>(distPath: string, suffix: '.node.js' | '.credentials.js'): T {
-	const source = join(ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+	const source = FROM_DIST
+		? join(ROOT, distPath)
+		: join(ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 	const className = distPath.split('/').pop()!.replace(suffix, '');
-	const exported = (require(source) as Record<string, new () => T>)[className];
+	const exported = (loadModule(source) as Record<string, new () => T>)[className];
 	if (!exported) throw new Error(`${source} does not export a class named ${className}`);
 	return new exported();
 }
@@ -310,10 +319,15 @@ export async function loadOptions(
 	return await referralFactoryNode.methods!.loadOptions![method].call(context);
 }
 
+function valueAt(data: unknown, key: string): unknown {
+	return key.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), data);
+}
+
 /**
- * Runs a credential's `test` request the way n8n's credentials tester does for declarative tests: a temporary
- * node whose one property routes the test request, run by n8n-core's RoutingNode, with the credential's rules
- * applied to the response code.
+ * Runs a credential's `test` request the way n8n's credentials tester (packages/cli credentials-tester.service.ts)
+ * does for declarative tests: a temporary node whose one property routes the test request, run by n8n-core's
+ * RoutingNode; on a thrown error the tester reads `error.cause.response.status` for `responseCode` rules, else
+ * the error's message; on success it checks the `responseSuccessBody` rules against the body, in order.
  */
 export async function testCredential(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
 	const credentialType = credentialTypes[CREDENTIAL_NAME];
@@ -359,16 +373,26 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		[],
 	);
 	const decrypted: ICredentialsDecrypted = { id: 'under-test', name: 'Under test', type: CREDENTIAL_NAME, data };
+	let response: INodeExecutionData[][] | null | undefined;
 	try {
-		await new RoutingNode(context, nodeType, decrypted).runNode();
+		response = await new RoutingNode(context, nodeType, decrypted).runNode();
 	} catch (error) {
-		const status = (error as { cause?: { response?: { status?: number } } }).cause?.response?.status;
-		for (const rule of testRequest.rules ?? []) {
-			if (rule.type === 'responseCode' && rule.properties.value === status) {
-				return { status: 'Error', message: rule.properties.message };
+		const cause = (error as { cause?: { response?: { status?: number; statusText?: string }; code?: string } }).cause;
+		if (cause?.response) {
+			for (const rule of testRequest.rules ?? []) {
+				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) {
+					return { status: 'Error', message: rule.properties.message };
+				}
 			}
+			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}` };
 		}
-		return { status: 'Error', message: status ? `Received HTTP status code: ${status}` : (error as Error).message };
+		if (cause?.code) return { status: 'Error', message: cause.code };
+		return { status: 'Error', message: String((error as Error).message) };
+	}
+	for (const rule of testRequest.rules ?? []) {
+		if (rule.type === 'responseSuccessBody' && valueAt(response![0][0].json, rule.properties.key) === rule.properties.value) {
+			return { status: 'Error', message: rule.properties.message };
+		}
 	}
 	return { status: 'OK', message: 'Connection successful!' };
 }

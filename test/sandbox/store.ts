@@ -57,7 +57,7 @@ const NAMED_CAMPAIGNS: Array<Pick<Campaign, 'name' | 'subdomain' | 'status'> & {
 	{ name: 'Acme Coffee Friends', subdomain: 'acme-coffee', status: 'launched', extra: [field('Last Name'), field('Company')] },
 	{ name: 'Bloom Yoga Refer a Friend', subdomain: 'bloom-yoga', status: 'launched', extra: [field('Last Name'), field('Phone')] },
 	{ name: 'Northwind SaaS Partners', subdomain: 'northwind', status: 'launched', extra: [field('Company', true), field('Plan', false, 'select')] },
-	{ name: 'Summer Launch (draft)', subdomain: 'summer-launch', status: 'draft', extra: [] },
+	{ name: 'Summer Launch', subdomain: 'summer-launch', status: 'draft', extra: [] },
 ];
 
 export class Store {

@@ -14,13 +14,11 @@ const PAGE_SIZE = 25;
 // With a search term, pages are scanned until something matches; this caps one lookup at 250 campaigns.
 const MAX_PAGES_PER_SEARCH = 10;
 
-function matches(campaign: ApiCampaign, filter: string): boolean {
+/** 2 for the campaign with exactly this ID or code, 1 for a name that contains the term, 0 for no match. */
+function rank(campaign: ApiCampaign, filter: string): number {
 	const term = filter.trim().toLowerCase();
-	return (
-		String(campaign.id) === term ||
-		(campaign.code ?? '').toLowerCase() === term ||
-		(campaign.name ?? '').toLowerCase().includes(term)
-	);
+	if (String(campaign.id) === term || (campaign.code ?? '').toLowerCase() === term) return 2;
+	return (campaign.name ?? '').toLowerCase().includes(term) ? 1 : 0;
 }
 
 function toItem(campaign: ApiCampaign): INodeListSearchItems {
@@ -51,7 +49,12 @@ export async function searchCampaigns(
 			page,
 			PAGE_SIZE,
 		)) as Page<ApiCampaign>;
-		results.push(...items.filter((c) => c.id !== undefined && (!filter || matches(c, filter))).map(toItem));
+		const found = items
+			.filter((c) => c.id !== undefined)
+			.map((campaign) => ({ campaign, score: filter ? rank(campaign, filter) : 1 }))
+			.filter(({ score }) => score > 0)
+			.sort((a, b) => b.score - a.score);
+		results.push(...found.map(({ campaign }) => toItem(campaign)));
 		if (!hasMore) return { results };
 		page++;
 		if (results.length > 0) break;

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import packageJson from '../package.json';
+import { credentialTypes, referralFactoryNode } from './helpers/engine';
+
+const ROOT = join(__dirname, '..');
+
+describe('the package as n8n loads it', () => {
+	it('is a community node package with no runtime dependencies and no install scripts', () => {
+		expect(packageJson.name).toBe('n8n-nodes-referral-factory-api');
+		expect(packageJson.keywords).toContain('n8n-community-node-package');
+		expect(packageJson.license).toBe('MIT');
+		expect(packageJson.files).toEqual(['dist']);
+		expect(packageJson).not.toHaveProperty('dependencies');
+		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+			expect(packageJson.scripts).not.toHaveProperty(script);
+		}
+		expect(packageJson.n8n).toEqual({
+			n8nNodesApiVersion: 1,
+			credentials: ['dist/credentials/ReferralFactoryApi.credentials.js'],
+			nodes: ['dist/nodes/ReferralFactory/ReferralFactory.node.js'],
+		});
+	});
+
+	it('has light and dark icons for the node and the credential, and they exist', () => {
+		const nodeDir = join(ROOT, 'nodes', 'ReferralFactory');
+		const icons = [
+			[nodeDir, referralFactoryNode.description.icon],
+			[join(ROOT, 'credentials'), credentialTypes.referralFactoryApi.icon],
+		] as const;
+		for (const [dir, icon] of icons) {
+			expect(icon).toEqual({ light: expect.stringMatching(/^file:.*\.svg$/), dark: expect.stringMatching(/^file:.*\.dark\.svg$/) });
+			for (const file of Object.values(icon as Record<string, string>)) {
+				const path = join(dir, file.replace(/^file:/, ''));
+				expect(existsSync(path)).toBe(true);
+				expect(readFileSync(path, 'utf8')).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+			}
+		}
+	});
+
+	it('is usable as an AI tool and names its credential', () => {
+		expect(referralFactoryNode.description.usableAsTool).toBe(true);
+		expect(referralFactoryNode.description.credentials).toEqual([{ name: 'referralFactoryApi', required: true }]);
+	});
+
+	it('has a codex file that names the node by its package type', () => {
+		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'ReferralFactory', 'ReferralFactory.node.json'), 'utf8'));
+		expect(codex.node).toBe(`${packageJson.name}.${referralFactoryNode.description.name}`);
+		expect(codex.categories.length).toBeGreaterThan(0);
+	});
+
+	it('keeps the parameter names saved workflows depend on', () => {
+		const names = referralFactoryNode.description.properties.map((p) => p.name);
+		expect(names).toEqual(['resource', 'operation', 'campaignId', 'firstName', 'email', 'simplify', 'additionalFields']);
+		const additional = referralFactoryNode.description.properties.find((p) => p.name === 'additionalFields')!;
+		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
+		const operation = referralFactoryNode.description.properties.find((p) => p.name === 'operation')!;
+		expect(operation.options).toEqual([expect.objectContaining({ name: 'Add', value: 'add', action: 'Add referrer' })]);
+	});
+});

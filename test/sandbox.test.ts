@@ -1,0 +1,152 @@
+/**
+ * The sandbox is what every other test trusts to behave like Referral Factory, so its own behaviour is specified
+ * here, through plain HTTP (undici), against ../shared/referral-factory-api.md.
+ */
+import { request } from 'undici';
+
+import { useSandbox } from './helpers/setup';
+
+const t = useSandbox();
+
+async function call(method: string, path: string, body?: unknown, token: string | null = t.sandbox.token) {
+	const headers: Record<string, string> = { accept: 'application/json' };
+	if (token) headers.authorization = `Bearer ${token}`;
+	if (body !== undefined) headers['content-type'] = 'application/json';
+	const response = await request(`${t.sandbox.url}${path}`, {
+		method: method as 'GET',
+		headers,
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await response.body.text();
+	return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('Referral Factory sandbox', () => {
+	it('refuses a missing or wrong token with 401', async () => {
+		expect(await call('GET', '/api/v2/campaigns', undefined, null)).toMatchObject({ status: 401, body: { code: 401, message: 'Unauthenticated.' } });
+		expect((await call('GET', '/api/v2/campaigns', undefined, 'nope')).status).toBe(401);
+	});
+
+	it('pages campaigns in the Laravel envelope', async () => {
+		const { status, body } = await call('GET', '/api/v2/campaigns?page=2&per_page=10');
+
+		expect(status).toBe(200);
+		expect(body.data).toHaveLength(10);
+		expect(body.data[0].id).toBe(11);
+		expect(body.meta).toMatchObject({ current_page: 2, last_page: 3, per_page: 10, total: 30, from: 11, to: 20 });
+		expect(body.links.next).toBe(`${t.sandbox.url}/api/v2/campaigns?page=3&per_page=10`);
+		expect(body.links.prev).toBe(`${t.sandbox.url}/api/v2/campaigns?page=1&per_page=10`);
+	});
+
+	it('caps per_page at 250', async () => {
+		const { body } = await call('GET', '/api/v2/campaigns?per_page=1000');
+		expect(body.meta.per_page).toBe(250);
+	});
+
+	it('retrieves a campaign by id or code, and 404s an unknown one', async () => {
+		const code = t.sandbox.store.campaigns[0].code;
+		expect((await call('GET', '/api/v2/campaigns/1')).body.data.name).toBe('Acme Coffee Friends');
+		expect((await call('GET', `/api/v2/campaigns/${code}`)).body.data.id).toBe(1);
+		expect((await call('GET', '/api/v2/campaigns/404')).status).toBe(404);
+	});
+
+	it('creates a referrer with an 8-character code and a campaign link, 201', async () => {
+		const { status, body } = await call('POST', '/api/v2/users', { campaign_id: 2, first_name: 'Jo', email: 'Jo@Example.com' });
+
+		expect(status).toBe(201);
+		expect(body.data).toMatchObject({
+			campaign_id: 2,
+			first_name: 'Jo',
+			email: 'jo@example.com',
+			source: 'Api',
+			type: 'person_referring',
+			referrer_id: null,
+			qualified_at: null,
+		});
+		expect(body.data.code).toMatch(/^[A-Za-z0-9]{8}$/);
+		expect(body.data.url).toBe(`https://bloom-yoga.referral-factory.com/${body.data.code}`);
+	});
+
+	it('answers the documented 422 body for invalid fields', async () => {
+		const { status, body } = await call('POST', '/api/v2/users', { campaign_id: 1, email: 'x' });
+
+		expect(status).toBe(422);
+		expect(body).toEqual({
+			code: 422,
+			message: 'Validation errors in your request',
+			errors: {
+				first_name: [{ field: 'first_name', message: 'The first name field is required.' }],
+				email: [{ field: 'email', message: 'The email must be a valid email address.' }],
+			},
+		});
+	});
+
+	it('answers {message, errors: {field: [text]}} in plain error style', async () => {
+		await t.client.configure({ errorStyle: 'plain' });
+		const { body } = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A' });
+		expect(body).toEqual({ message: 'Validation errors in your request', errors: { email: ['The email field is required.'] } });
+	});
+
+	it('404s a create for an unknown campaign', async () => {
+		expect((await call('POST', '/api/v2/users', { campaign_id: 999, first_name: 'A', email: 'a@example.com' })).status).toBe(404);
+	});
+
+	it('keeps e-mails unique per campaign: returns the existing user, or rejects it when switched to', async () => {
+		const first = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' });
+		const again = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'A@example.com' });
+		const otherCampaign = await call('POST', '/api/v2/users', { campaign_id: 2, first_name: 'A', email: 'a@example.com' });
+
+		expect(again.status).toBe(200);
+		expect(again.body.data.id).toBe(first.body.data.id);
+		expect(otherCampaign.status).toBe(201);
+
+		await t.client.configure({ duplicates: 'reject' });
+		const rejected = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' });
+		expect(rejected.status).toBe(422);
+		expect(rejected.body.errors.email[0].message).toBe('The email has already been taken.');
+		expect(await t.client.users()).toHaveLength(2);
+	});
+
+	it('finds users by id, code or e-mail, and searches them with filters', async () => {
+		const { body } = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' });
+		await call('POST', '/api/v2/users', { campaign_id: 2, first_name: 'A', email: 'a@example.com' });
+
+		expect((await call('GET', `/api/v2/users/${body.data.id}`)).body.data.code).toBe(body.data.code);
+		expect((await call('GET', `/api/v2/users/${body.data.code}`)).body.data.id).toBe(body.data.id);
+		expect((await call('GET', '/api/v2/users/nobody')).status).toBe(404);
+		const search = await call('POST', '/api/v2/users/search', {
+			filters: { value: [{ field: 'email', value: 'a@example.com', operator: '=' }, { field: 'campaign_id', value: '1', operator: '=' }], operator: 'AND' },
+		});
+		expect(search.body.data.map((u: { id: number }) => u.id)).toEqual([body.data.id]);
+	});
+
+	it('limits requests per token in a rolling window, with Retry-After', async () => {
+		await t.client.configure({ rateLimit: 3, rateWindowMs: 60_000 });
+		const statuses = [];
+		for (let i = 0; i < 5; i++) statuses.push((await call('GET', '/api/v2/campaigns')).status);
+
+		expect(statuses).toEqual([200, 200, 200, 429, 429]);
+		const limited = await call('GET', '/api/v2/campaigns');
+		expect(limited.body).toEqual({ code: 429, message: 'Too Many Attempts.' });
+		expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+	});
+
+	it('405s a wrong method, 404s an unknown route, 400s a body that is not JSON', async () => {
+		expect((await call('DELETE', '/api/v2/campaigns')).status).toBe(405);
+		expect((await call('GET', '/api/v2/nothing-here')).status).toBe(404);
+		expect((await call('POST', '/api/v2/users', '{not json')).status).toBe(400);
+	});
+
+	it('answers a configured fault the given number of times', async () => {
+		await t.client.addFault({ status: 503, path: '/campaigns', times: 2 });
+		const statuses = [];
+		for (let i = 0; i < 3; i++) statuses.push((await call('GET', '/api/v2/campaigns')).status);
+		expect(statuses).toEqual([503, 503, 200]);
+	});
+
+	it('records what it received', async () => {
+		await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' });
+		const [recorded] = await t.client.requests();
+		expect(recorded).toMatchObject({ method: 'POST', path: '/api/v2/users', status: 201, body: { campaign_id: 1, first_name: 'A', email: 'a@example.com' } });
+	});
+});
