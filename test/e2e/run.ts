@@ -1,0 +1,185 @@
+/**
+ * `npm run test:e2e`: the packed package inside a real n8n. For each claimed n8n version (see TARGETS): install
+ * n8n once into .cache/e2e, install the tarball into a throwaway user folder, start the sandbox on 127.0.0.1,
+ * import the credentials and workflows in test/e2e/fixtures, run each with `n8n execute`, and check the run JSON.
+ * Options: --n8n VERSION runs one target only.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import {
+	createUserFolder,
+	fill,
+	installN8n,
+	n8nCommand,
+	n8nEnv,
+	NODE_TYPE,
+	packPackage,
+	runJson,
+	TARGETS,
+	type CommandResult,
+} from './n8n';
+
+interface Item {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number } | Array<{ item: number }>;
+}
+
+interface RunJson {
+	data?: { resultData?: { runData?: Record<string, Array<{ data?: { main?: Item[][] }; error?: { message?: string } }>>; error?: { message?: string } } };
+}
+
+const FIXTURES = join(__dirname, 'fixtures');
+const WRONG_TOKEN = `rf_wrong_${randomBytes(6).toString('hex')}`;
+
+function outputOf(result: CommandResult, node = 'Add Referrer'): Item[] {
+	const run = runJson(result.stdout) as RunJson | undefined;
+	assert.ok(run, `no run JSON in the output of n8n execute (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+	const task = run.data?.resultData?.runData?.[node]?.[0];
+	assert.ok(task, `node "${node}" did not run:\n${JSON.stringify(run.data?.resultData?.error ?? run).slice(0, 2000)}`);
+	assert.equal(task.error, undefined, `node "${node}" failed: ${task.error?.message}`);
+	return task.data?.main?.[0] ?? [];
+}
+
+const checks: Array<{ name: string; workflow: string; check: (result: CommandResult, sandbox: Sandbox) => void }> = [
+	{
+		name: 'Add Referrer outputs the referral link and code',
+		workflow: 'rfE2eAddReferrer',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const items = outputOf(result);
+			assert.equal(items.length, 1);
+			const [user] = sandbox.store.users;
+			const stored = sandbox.store.present(user);
+			assert.equal(items[0].json.referralLink, stored.url);
+			assert.equal(items[0].json.referralCode, user.code);
+			assert.equal(items[0].json.id, user.id);
+			assert.match(String(items[0].json.referralLink), /^https:\/\/acme-coffee\.referral-factory\.com\/[A-Za-z0-9]{8}$/);
+			assert.equal(sandbox.requests[0].headers.authorization, `Bearer ${sandbox.token}`);
+		},
+	},
+	{
+		name: '30 items keep their pairedItems',
+		workflow: 'rfE2eThirtyItems',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const items = outputOf(result);
+			assert.equal(items.length, 30);
+			items.forEach((item, i) => {
+				assert.deepEqual(item.pairedItem, { item: i });
+				assert.equal(item.json.email, `customer${i}@example.com`);
+				assert.match(String(item.json.referralCode), /^[A-Za-z0-9]{8}$/);
+			});
+			assert.equal(sandbox.store.users.length, 30);
+		},
+	},
+	{
+		name: 'Continue On Fail turns a bad item into an error item',
+		workflow: 'rfE2eContinueOnF',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const items = outputOf(result);
+			assert.equal(items.length, 3);
+			assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+			assert.equal(items[1].json.error, '"Email" is not a valid email address: "not-an-email" [item 1]');
+			assert.equal(items[0].json.email, 'ann@example.com');
+			assert.equal(items[2].json.email, 'bob@example.com');
+			assert.deepEqual(sandbox.store.users.map((u) => u.email), ['ann@example.com', 'bob@example.com']);
+		},
+	},
+	{
+		name: 'a wrong token fails with a clear message and the token nowhere in the output',
+		workflow: 'rfE2eWrongToken1',
+		check: (result, sandbox) => {
+			assert.notEqual(result.code, 0, 'n8n execute should fail');
+			const everything = `${result.stdout}\n${result.stderr}`;
+			assert.match(everything, /Referral Factory rejected the access token/);
+			assert.ok(!everything.includes(WRONG_TOKEN), 'the wrong token appears in the output');
+			assert.ok(!everything.includes(sandbox.token), 'the sandbox token appears in the output');
+			assert.equal(sandbox.store.users.length, 0);
+		},
+	},
+];
+
+async function runTarget(target: (typeof TARGETS)[number], tarball: string): Promise<{ passed: number; failed: number }> {
+	const label = `n8n ${target.n8n} on Node ${target.node}`;
+	let started = Date.now();
+	const installed = installN8n(target);
+	console.log(`\n== ${label} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+	started = Date.now();
+	const userFolder = createUserFolder(tarball);
+	const sandbox = await startSandbox({ token: `rf_e2e_${randomBytes(8).toString('hex')}` });
+	let passed = 0;
+	let failed = 0;
+	try {
+		const env = await n8nEnv(installed, userFolder);
+		const values = { TOKEN: sandbox.token, BASE_URL: sandbox.baseUrl, WRONG_TOKEN };
+		const imports = join(userFolder, 'imports');
+		mkdirSync(join(imports, 'workflows'), { recursive: true });
+		writeFileSync(join(imports, 'credentials.json'), fill(readFileSync(join(FIXTURES, 'credentials.json'), 'utf8'), values));
+		const credentials = await n8nCommand(installed, env, ['import:credentials', `--input=${join(imports, 'credentials.json')}`]);
+		assert.equal(credentials.code, 0, `import:credentials failed:\n${credentials.stdout}\n${credentials.stderr}`);
+		for (const file of readdirSync(join(FIXTURES, 'workflows'))) {
+			const text = readFileSync(join(FIXTURES, 'workflows', file), 'utf8');
+			assert.ok(text.includes(NODE_TYPE));
+			writeFileSync(join(imports, 'workflows', file), fill(text, values));
+			const imported = await n8nCommand(installed, env, ['import:workflow', `--input=${join(imports, 'workflows', file)}`]);
+			assert.equal(imported.code, 0, `import:workflow ${file} failed:\n${imported.stdout}\n${imported.stderr}`);
+		}
+		console.log(`   set up (user folder, sandbox, imports) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+		for (const { name, workflow, check } of checks) {
+			sandbox.store.reset();
+			sandbox.requests.length = 0;
+			const begun = Date.now();
+			const result = await n8nCommand(installed, env, ['execute', `--id=${workflow}`, '--rawOutput']);
+			try {
+				check(result, sandbox);
+				passed++;
+				console.log(`   ✓ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
+			} catch (error) {
+				failed++;
+				console.log(`   ✕ ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
+			}
+		}
+	} finally {
+		await sandbox.close();
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+	return { passed, failed };
+}
+
+async function main(): Promise<number> {
+	const only = process.argv.includes('--n8n') ? process.argv[process.argv.indexOf('--n8n') + 1] : undefined;
+	const targets = TARGETS.filter((t) => !only || t.n8n === only);
+	assert.ok(targets.length > 0, `no target n8n ${only}`);
+	const started = Date.now();
+	const tarball = packPackage();
+	console.log(`packed ${tarball}`);
+	let passed = 0;
+	let failed = 0;
+	for (const target of targets) {
+		try {
+			const result = await runTarget(target, tarball);
+			passed += result.passed;
+			failed += result.failed;
+		} catch (error) {
+			failed++;
+			console.log(`   ✕ n8n ${target.n8n}: ${(error as Error).message}`);
+		}
+	}
+	console.log(`\nend-to-end: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.log(`${passed} passed, ${failed} failed`);
+	return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
