@@ -35,12 +35,15 @@ export interface DevEnvironment {
 	stop(): Promise<void>;
 }
 
-export async function startDevEnvironment(options: { n8nPort?: number; sandboxPort?: number; fresh?: boolean } = {}): Promise<DevEnvironment> {
+export async function startDevEnvironment(
+	options: { n8nPort?: number; sandboxPort?: number; folder?: string } = {},
+): Promise<DevEnvironment> {
 	const target = TARGETS[0];
 	const installed = installN8n(target);
 	const tarball = packPackage();
-	const parent = join(CACHE, '..', 'dev');
-	if (options.fresh !== false) rmSync(parent, { recursive: true, force: true });
+	// A fresh user folder every start: the imports, the owner and the package are always the current ones.
+	const parent = join(CACHE, '..', options.folder ?? 'dev');
+	rmSync(parent, { recursive: true, force: true });
 	mkdirSync(parent, { recursive: true });
 	const userFolder = createUserFolder(tarball, parent);
 

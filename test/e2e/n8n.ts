@@ -173,3 +173,10 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export function fill(template: string, values: Record<string, string>): string {
 	return template.replace(/\{\{([A-Z_]+)\}\}/g, (match, name: string) => values[name] ?? match);
 }
+
+/** Writes a suite's counts to test-results/<suite>.counts.json, for .ci/run's closing line. */
+export function recordCounts(suite: string, passed: number, failed: number): void {
+	const dir = join(ROOT, 'test-results');
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, `${suite}.counts.json`), JSON.stringify({ passed, failed }));
+}

@@ -21,6 +21,7 @@ import {
 	runJson,
 	TARGETS,
 	type CommandResult,
+	recordCounts,
 } from './n8n';
 
 interface Item {
@@ -173,6 +174,7 @@ async function main(): Promise<number> {
 	}
 	console.log(`\nend-to-end: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	console.log(`${passed} passed, ${failed} failed`);
+	recordCounts('e2e', passed, failed);
 	return failed === 0 && passed > 0 ? 0 : 1;
 }
 

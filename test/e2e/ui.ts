@@ -1,0 +1,136 @@
+/**
+ * `npm run test:ui`: the node in a real n8n editor, in Debian's Chromium driven by playwright-core (never a
+ * downloaded browser). Starts the editor as `npm run dev` does (on free ports), signs in as the owner through the
+ * REST API, opens the example workflow, opens the Referral Factory node, checks that its fields render and that
+ * the campaign list (From List) shows the sandbox's campaigns, and saves a screenshot in test-results/ui/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium, type Page } from 'playwright-core';
+
+import { OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
+import { freePort, recordCounts, ROOT } from './n8n';
+
+const SHOTS = join(ROOT, 'test-results', 'ui');
+
+const CHROMIUM_FLAGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--disable-dev-shm-usage',
+];
+
+async function step<T>(page: Page, name: string, action: () => Promise<T>): Promise<T> {
+	try {
+		const result = await action();
+		console.log(`   ✓ ${name}`);
+		return result;
+	} catch (error) {
+		await page.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => undefined);
+		throw new Error(`${name}: ${(error as Error).message}\n(see test-results/ui/failure.png)`);
+	}
+}
+
+async function main(): Promise<number> {
+	mkdirSync(SHOTS, { recursive: true });
+	const started = Date.now();
+	const dev = await startDevEnvironment({ n8nPort: await freePort(), sandboxPort: 0, folder: 'ui' });
+	console.log(`editor on ${dev.editorUrl}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	const profile = mkdtempSync(join(tmpdir(), 'rf-chromium-'));
+	const browser = await chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		headless: true,
+		args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`].filter((flag) => !flag.startsWith('--user-data-dir')),
+	});
+	let passed = 0;
+	try {
+		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const page = await context.newPage();
+
+		await step(page, 'sign in as the owner', async () => {
+			const login = await context.request.post(`${dev.editorUrl}/rest/login`, {
+				data: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
+			});
+			assert.equal(login.status(), 200, await login.text());
+		});
+
+		await step(page, 'open the example workflow', async () => {
+			await page.goto(`${dev.editorUrl}/workflow/${TRY_IT_WORKFLOW_ID}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Add Referrer"]').waitFor({ timeout: 60_000 });
+		});
+
+		await step(page, 'open the Referral Factory node', async () => {
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Add Referrer"]').dblclick();
+			await page.locator('[data-test-id="ndv"]').waitFor({ timeout: 20_000 });
+		});
+
+		const ndv = page.locator('[data-test-id="ndv"]');
+		await step(page, 'its fields render', async () => {
+			for (const label of ['Credential', 'Resource', 'Operation', 'Campaign', 'First Name', 'Email', 'Simplify']) {
+				await ndv.getByText(label, { exact: true }).first().waitFor({ timeout: 10_000 });
+			}
+			const values = await ndv.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+			assert.ok(values.includes('Referral Factory sandbox'), `the sandbox credential is not selected: ${values.join(', ')}`);
+		});
+
+		await step(page, 'the campaign list shows the sandbox campaigns', async () => {
+			await ndv.locator('[data-test-id="rlc-input"]').first().click();
+			const items = page.locator('[data-test-id="rlc-item"]');
+			// The first row is the saved value; the rest arrive from the sandbox.
+			await items.filter({ hasText: 'Northwind SaaS Partners' }).waitFor({ timeout: 20_000 });
+			const names = await items.allInnerTexts();
+			for (const campaign of ['Acme Coffee Friends', 'Bloom Yoga Refer a Friend', 'Northwind SaaS Partners']) {
+				assert.ok(names.some((name) => name.includes(campaign)), `"${campaign}" is not in the list: ${names.join(', ')}`);
+			}
+			const listed = dev.sandbox.requests.filter((r) => r.path === '/api/v2/campaigns');
+			assert.ok(listed.length > 0, 'the editor did not ask the sandbox for campaigns');
+		});
+
+		await page.screenshot({ path: join(SHOTS, 'node-panel-campaign-list.png') });
+		console.log('   screenshot: test-results/ui/node-panel-campaign-list.png');
+
+		await step(page, '"Execute workflow" in the editor adds the three sample customers', async () => {
+			await page.keyboard.press('Escape');
+			await page.locator('[data-test-id="ndv"]').getByRole('button', { name: /close/i }).first().click().catch(() => page.keyboard.press('Escape'));
+			await page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden', timeout: 10_000 });
+			await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+			const deadline = Date.now() + 30_000;
+			while (dev.sandbox.store.users.length < 3 && Date.now() < deadline) await page.waitForTimeout(250);
+			assert.deepEqual(
+				dev.sandbox.store.users.map((u) => u.email),
+				['amelia@example.com', 'bruno@example.com', 'chen@example.com'],
+			);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Add Referrer"]').dblclick();
+			const firstCode = dev.sandbox.store.users[0].code;
+			await page.locator('[data-test-id="ndv"]').getByText(firstCode).first().waitFor({ timeout: 20_000 });
+		});
+		await page.screenshot({ path: join(SHOTS, 'node-output-after-execution.png') });
+		console.log('   screenshot: test-results/ui/node-output-after-execution.png');
+		passed = 6;
+	} finally {
+		await browser.close();
+		rmSync(profile, { recursive: true, force: true });
+		await dev.stop();
+	}
+	console.log(`browser check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	console.log(`${passed} passed, 0 failed`);
+	recordCounts('ui', passed, 0);
+	return 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: unknown) => {
+		console.error(String((error as Error).message ?? error));
+		console.log('0 passed, 1 failed');
+		recordCounts('ui', 0, 1);
+		process.exit(1);
+	},
+);
