@@ -46,6 +46,23 @@ export class ReferralFactoryApi implements ICredentialType {
 			description:
 				'Leave as it is unless you point the node at a local Referral Factory sandbox (for example http://127.0.0.1:4010/api/v2)',
 		},
+		{
+			displayName: 'Rate Limit (Requests)',
+			name: 'rateLimit',
+			type: 'number',
+			default: 600,
+			typeOptions: { minValue: 1 },
+			description:
+				'The most requests the node sends with this token per rate-limit window. Referral Factory allows 600 a minute and may block IPs that go over. If several n8n instances or queue-mode workers share this token, divide 600 between them (for example 200 each for three workers).',
+		},
+		{
+			displayName: 'Rate Limit Window (Seconds)',
+			name: 'rateLimitWindow',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 1 },
+			description: 'The length of the rolling window the rate limit counts in',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

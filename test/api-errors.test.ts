@@ -54,13 +54,20 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 	});
 
 	it('422 with a plain {message, errors: {field: [text]}} body reads the same', async () => {
-		await t.client.configure({ errorStyle: 'plain', duplicates: 'reject' });
-		await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		await t.client.configure({ errorStyle: 'plain' });
 
-		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({
+				additionalFields: { customFields: { field: [{ label: 'Shoe Size', value: '42' }] } },
+			}),
+			input: nathan,
+		});
 
 		const error = expectApiError(run, '422');
-		expect(error.message).toBe('Referral Factory did not accept the request: Email: The email has already been taken. [item 0]');
+		expect(error.message).toBe(
+			'Referral Factory did not accept the request: Custom Fields (entry 1, label): The selected meta.0.field is invalid. [item 0]',
+		);
 	});
 
 	it('422 with only a message still says what Referral Factory said', async () => {
@@ -73,25 +80,35 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		);
 	});
 
-	it('429: says the rate limit was reached and what to do', async () => {
+	it('429 beyond the retry time: says the rate limit was reached and what to do', async () => {
 		await t.client.configure({ rateLimit: 1 });
 		await t.client.createUser({ campaign_id: 1, first_name: 'Someone', email: 'someone@example.com' });
 
-		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+		// The sandbox asks to come back in about a minute; the node may retry for 2 seconds only.
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ options: { retryFor: 2 } }),
+			input: nathan,
+		});
 
 		const error = expectApiError(run, '429');
 		expect(error.message).toBe('Referral Factory rate limit reached (600 requests a minute per token) [item 0]');
 		expect(error.description).toContain('Wait a minute');
 	});
 
-	it.each([500, 502, 503])('%i: says the service is unavailable on its side', async (status) => {
-		await t.client.addFault({ status, path: '/users' });
+	it.each([500, 502, 503])('%i that lasts beyond the retry time: says the service is unavailable on its side', async (status) => {
+		await t.client.addFault({ status, path: '/users', times: 1000 });
 
-		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ options: { retryFor: 1 } }),
+			input: nathan,
+		});
 
 		const error = expectApiError(run, String(status));
 		expect(error.message).toBe(`The Referral Factory service is unavailable (HTTP ${status}) [item 0]`);
 		expect(error.description).toContain('Try again in a few minutes');
+		expect(await t.client.users()).toEqual([]);
 	});
 
 	it('a server that cannot be reached: names the host and the Base URL to check', async () => {
@@ -101,7 +118,11 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		await gone.close();
 		const credential = addCredential({ accessToken: 'rf_token_for_closed_port', baseUrl: gone.baseUrl });
 
-		const run = await runReferralFactoryNode({ credential, parameters: addReferrerParameters(), input: nathan });
+		const run = await runReferralFactoryNode({
+			credential,
+			parameters: addReferrerParameters({ options: { retryFor: 1 } }),
+			input: nathan,
+		});
 
 		expect(run.error!.name).toBe('NodeApiError');
 		expect(run.error!.message).toBe(

@@ -18,7 +18,7 @@ describe('Continue On Fail', () => {
 		];
 		const { items, error } = await runReferralFactoryNode({
 			credential: t.credential,
-			parameters: addReferrerParameters(),
+			parameters: addReferrerParameters({ ifExists: 'fail' }),
 			input,
 			continueOnFail: true,
 		});
@@ -35,19 +35,20 @@ describe('Continue On Fail', () => {
 			description: 'Set "Email" to an address such as nathan@example.com.',
 		});
 		expect(items[2].json).toEqual({
-			error: 'Referral Factory did not accept the request: Email: The email has already been taken. [item 2]',
-			description: expect.stringContaining('Correct the field'),
-			httpCode: '422',
+			error: 'taken@example.com is already a referrer in campaign 1 [item 2]',
+			description: 'Set "If Referrer Exists" to "Return Existing" to get their referral link and code instead.',
 		});
 		expect(items[3].json.error).toBe('"First Name" is empty [item 3]');
 
-		// Invalid items never reached the API; the three valid ones did, once each.
-		const sent = (await t.client.requests()).map((r) => (r.body as { email: string }).email);
-		expect(sent).toEqual(['ann@example.com', 'taken@example.com', 'bob@example.com']);
+		// Invalid items never reached the API; the three valid ones were looked up, and the two new ones added.
+		const requests = await t.client.requests();
+		const added = requests.filter((r) => r.path === '/api/v2/users').map((r) => (r.body as { email: string }).email);
+		expect(added.sort()).toEqual(['ann@example.com', 'bob@example.com']);
+		expect(requests.filter((r) => r.path === '/api/v2/users/search')).toHaveLength(3);
 		expect((await t.client.users()).map((u) => u.email).sort()).toEqual(['ann@example.com', 'bob@example.com', 'taken@example.com']);
 	});
 
-	it('without Continue On Fail stops at the first failed item and names it', async () => {
+	it('without Continue On Fail refuses the whole run when any item is invalid, before sending anything', async () => {
 		const { items, error } = await runReferralFactoryNode({
 			credential: t.credential,
 			parameters: addReferrerParameters(),
@@ -60,6 +61,26 @@ describe('Continue On Fail', () => {
 
 		expect(items).toEqual([]);
 		expect(error!.message).toBe('"Email" is not a valid email address: "not-an-email" [item 1]');
-		expect((await t.client.users()).map((u) => u.email)).toEqual(['ann@example.com']);
+		expect(await t.client.requests()).toEqual([]);
+	});
+
+	it('without Continue On Fail stops at the first API failure and names that item', async () => {
+		await t.client.configure({ duplicates: 'reject' });
+		await t.client.createUser({ campaign_id: 1, first_name: 'Taken', email: 'taken@example.com' });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ ifExists: 'fail', options: { concurrency: 1 } }),
+			input: [
+				{ firstName: 'Ann', email: 'ann@example.com' },
+				{ firstName: 'Taken', email: 'taken@example.com' },
+				{ firstName: 'Bob', email: 'bob@example.com' },
+			],
+		});
+
+		expect(items).toEqual([]);
+		expect(error!.message).toBe('taken@example.com is already a referrer in campaign 1 [item 1]');
+		// One at a time: nothing after the failed item was sent.
+		expect((await t.client.users()).map((u) => u.email).sort()).toEqual(['ann@example.com', 'taken@example.com']);
 	});
 });

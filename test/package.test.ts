@@ -53,7 +53,7 @@ describe('the package as n8n loads it', () => {
 
 	it('keeps the parameter names saved workflows depend on', () => {
 		const names = referralFactoryNode.description.properties.map((p) => p.name);
-		expect(names).toEqual(['resource', 'operation', 'campaignId', 'firstName', 'email', 'simplify', 'additionalFields']);
+		expect(names).toEqual(['resource', 'operation', 'campaignId', 'firstName', 'email', 'ifExists', 'simplify', 'additionalFields', 'options']);
 		const additional = referralFactoryNode.description.properties.find((p) => p.name === 'additionalFields')!;
 		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
 		const operation = referralFactoryNode.description.properties.find((p) => p.name === 'operation')!;

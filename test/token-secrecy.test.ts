@@ -72,7 +72,7 @@ describe('the access token never appears in an output, an error or a log', () =>
 
 			const { result, written } = await runCapturingOutput({
 				credential,
-				parameters: addReferrerParameters(),
+				parameters: addReferrerParameters({ options: { retryFor: 1 } }),
 				input,
 				continueOnFail,
 			});

@@ -182,7 +182,12 @@ export const credentialsHelper = new InMemoryCredentialsHelper();
 
 let credentialCounter = 0;
 /** Stores a Referral Factory API credential and returns the reference a node puts in `credentials`. */
-export function addCredential(data: { accessToken: string; baseUrl?: string }): { id: string; name: string } {
+export function addCredential(data: {
+	accessToken: string;
+	baseUrl?: string;
+	rateLimit?: number;
+	rateLimitWindow?: number;
+}): { id: string; name: string } {
 	const id = String(++credentialCounter);
 	credentialsHelper.stored.set(`${CREDENTIAL_NAME}:${id}`, { ...data } as ICredentialDataDecryptedObject);
 	return { id, name: `Referral Factory ${id}` };

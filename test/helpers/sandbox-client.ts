@@ -4,7 +4,7 @@
  */
 import { request } from 'undici';
 
-import type { RecordedRequest } from '../sandbox/server';
+import type { Fault, RecordedRequest, SandboxStats } from '../sandbox/server';
 
 export interface SandboxUser {
 	id: number;
@@ -57,11 +57,15 @@ export class SandboxClient {
 		return await this.call<SandboxUser[]>('GET', '/__sandbox/users');
 	}
 
+	async stats(): Promise<SandboxStats> {
+		return await this.call<SandboxStats>('GET', '/__sandbox/stats');
+	}
+
 	async configure(config: Record<string, unknown>): Promise<void> {
 		await this.call('POST', '/__sandbox/config', config);
 	}
 
-	async addFault(fault: { status: number; method?: string; path?: string; body?: unknown; times?: number }): Promise<void> {
+	async addFault(fault: Partial<Fault>): Promise<void> {
 		await this.call('POST', '/__sandbox/faults', fault);
 	}
 }

@@ -23,15 +23,53 @@ export interface SandboxConfig {
 	errorStyle: 'documented' | 'plain';
 	/** Delay before every API answer, in milliseconds. */
 	latencyMs: number;
+	/** Random faults on API requests, from a seeded generator so a run can be repeated; rates are 0…1. */
+	chaos: Chaos | null;
+}
+
+export interface Chaos {
+	seed: number;
+	/** 5xx before any work is done. */
+	errorBefore?: number;
+	/** The work is done (a user is created), then a 5xx is answered instead. */
+	errorAfter?: number;
+	/** The work is done, then the connection is dropped without an answer. */
+	dropAfter?: number;
+	/** The work is done, then the answer is held for `stallMs` (longer than the client waits). */
+	stallAfter?: number;
+	stallMs?: number;
+	/** An extra delay of `spikeMs` before answering. */
+	spike?: number;
+	spikeMs?: number;
+}
+
+export interface SandboxStats {
+	/** API requests received (with a valid token). */
+	requests: number;
+	/** Of those, refused with 429 for going over the rate limit. */
+	rateLimited: number;
+	/** Faults injected, by kind. */
+	faults: Record<string, number>;
+	/** The most API requests that were being handled at the same time. */
+	maxInFlight: number;
 }
 
 export interface Fault {
 	method?: string;
 	/** The API path (after /api/v2) must start with this. */
 	path?: string;
-	status: number;
+	/** The status to answer (default 500); not used with `drop`. */
+	status?: number;
 	body?: unknown;
-	/** How many matching requests get this answer; then the fault is gone. */
+	/** `before` (default): instead of doing the work; `after`: the work is done, then this happens instead of the answer. */
+	when?: 'before' | 'after';
+	/** Drop the connection without an answer. */
+	drop?: boolean;
+	/** Hold the answer this long first. */
+	stallMs?: number;
+	/** Send a Retry-After header (seconds) with the answer. */
+	retryAfter?: number;
+	/** How many matching requests get this; then the fault is gone. */
 	times: number;
 }
 
@@ -55,6 +93,7 @@ export interface Sandbox {
 	config: SandboxConfig;
 	faults: Fault[];
 	requests: RecordedRequest[];
+	stats: SandboxStats;
 	close(): Promise<void>;
 }
 
@@ -67,6 +106,7 @@ const DEFAULT_CONFIG: SandboxConfig = {
 	duplicates: 'return-existing',
 	errorStyle: 'documented',
 	latencyMs: 0,
+	chaos: null,
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
@@ -81,6 +121,20 @@ class HttpAnswer {
 
 type Errors = Record<string, string[]>;
 
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A small seeded random generator, so a chaos run can be repeated exactly. */
+function mulberry32(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
 export async function startSandbox(options: {
 	port?: number;
 	token?: string;
@@ -91,7 +145,11 @@ export async function startSandbox(options: {
 	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const faults: Fault[] = [];
 	const requests: RecordedRequest[] = [];
+	const stats: SandboxStats = { requests: 0, rateLimited: 0, faults: {}, maxInFlight: 0 };
+	let inFlight = 0;
 	const hits = new Map<string, number[]>();
+	let random = mulberry32(0);
+	let chaosSeed: number | undefined;
 	let origin = '';
 
 	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
@@ -249,16 +307,35 @@ export async function startSandbox(options: {
 			});
 		}
 		if (segments[0] === 'users' && segments.length === 2) {
-			return route(['GET'], () => {
-				const user = store.findUser(segments[1]);
-				return user ? new HttpAnswer(200, { data: store.present(user) }) : fail(404, 'User not found.');
+			return route(['GET', 'PUT'], () => {
+				const user = method === 'GET' ? store.findUser(segments[1]) : store.users.find((u) => String(u.id) === segments[1]);
+				if (!user) return fail(404, 'User not found.');
+				if (method === 'GET') return new HttpAnswer(200, { data: store.present(user) });
+				const errors: Errors = {};
+				if (json.first_name !== undefined && (typeof json.first_name !== 'string' || !json.first_name.trim())) {
+					errors.first_name = ['The first name must be a string.'];
+				}
+				if (json.email !== undefined && (typeof json.email !== 'string' || !EMAIL.test(json.email))) {
+					errors.email = ['The email must be a valid email address.'];
+				}
+				if (json.meta !== undefined && !Array.isArray(json.meta)) errors.meta = ['The meta must be an array.'];
+				if (typeof json.email === 'string' && !errors.email) {
+					const other = store.findUserByEmail(user.campaign_id, json.email);
+					if (other && other !== user) errors.email = ['The email has already been taken.'];
+				}
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				store.updateUser(user, {
+					firstName: typeof json.first_name === 'string' ? json.first_name.trim() : undefined,
+					email: typeof json.email === 'string' ? json.email.trim() : undefined,
+					meta: Array.isArray(json.meta) ? (json.meta as MetaEntry[]) : undefined,
+				});
+				return new HttpAnswer(200, { data: store.present(user), message: 'User updated successfully.' });
 			});
 		}
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
-	const rateLimited = (key: string): HttpAnswer | undefined => {
-		const now = Date.now();
+	const rateLimited = (key: string, now: number): HttpAnswer | undefined => {
 		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
 		hits.set(key, window);
 		if (window.length >= config.rateLimit) {
@@ -281,16 +358,20 @@ export async function startSandbox(options: {
 			return new HttpAnswer(204, undefined);
 		}
 		if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
+		if (path === '/stats' && method === 'GET') return new HttpAnswer(200, stats);
 		if (path === '/reset' && method === 'POST') {
 			store.reset();
 			requests.length = 0;
 			faults.length = 0;
 			hits.clear();
 			Object.assign(config, DEFAULT_CONFIG);
+			Object.assign(stats, { requests: 0, rateLimited: 0, faults: {}, maxInFlight: 0 });
 			return new HttpAnswer(204, undefined);
 		}
 		if (path === '/config' && method === 'GET') return new HttpAnswer(200, config);
 		if (path === '/config' && method === 'POST') {
+			// A new limit starts a new count.
+			if ('rateLimit' in json || 'rateWindowMs' in json) hits.clear();
 			Object.assign(config, json);
 			return new HttpAnswer(200, config);
 		}
@@ -327,6 +408,8 @@ export async function startSandbox(options: {
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		// The rate limit counts arrivals, as a server does: before the body is read.
+		const arrived = Date.now();
 		const url = new URL(req.url ?? '/', origin);
 		const method = (req.method ?? 'GET').toUpperCase();
 		const { parsed, invalid } = await readBody(req);
@@ -344,32 +427,100 @@ export async function startSandbox(options: {
 			headers: req.headers,
 			body: parsed,
 			status: 0,
-			at: Date.now(),
+			at: arrived,
 		};
 		requests.push(record);
 
-		let answer: HttpAnswer;
 		const auth = req.headers.authorization ?? '';
 		const apiPath = url.pathname.startsWith('/api/v2/') ? url.pathname.slice('/api/v2'.length) : undefined;
-		const fault = faults.find(
-			(f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || (apiPath ?? '').startsWith(f.path)),
-		);
-		if (apiPath === undefined) {
-			answer = fail(404, 'Not Found -- The specified resource could not be found.');
-		} else if (auth !== `Bearer ${token}`) {
-			answer = fail(401, 'Unauthenticated.');
-		} else {
-			answer =
-				rateLimited(auth) ??
-				(fault
-					? (fault.times--, new HttpAnswer(fault.status, fault.body ?? fail(fault.status, 'Server Error').body))
-					: invalid
-						? fail(400, 'Bad Request -- Your request is invalid.')
-						: api(method, apiPath, query, parsed));
+		inFlight++;
+		stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
+		res.once('close', () => inFlight--);
+		const finish = async (answer: HttpAnswer, delayMs = config.latencyMs) => {
+			if (delayMs > 0) await wait(delayMs);
+			record.status = answer.status;
+			send(res, answer);
+		};
+		if (apiPath === undefined) return finish(fail(404, 'Not Found -- The specified resource could not be found.'));
+		if (auth !== `Bearer ${token}`) return finish(fail(401, 'Unauthenticated.'));
+		const limited = rateLimited(auth, arrived);
+		stats.requests++;
+		if (limited) {
+			stats.rateLimited++;
+			return finish(limited);
 		}
-		if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
-		record.status = answer.status;
-		send(res, answer);
+
+		const fault = takeFault(method, apiPath);
+		const count = (kind: string) => (stats.faults[kind] = (stats.faults[kind] ?? 0) + 1);
+		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'retryAfter'>) => {
+			const status = f.status ?? 500;
+			const answer = new HttpAnswer(status, f.body ?? fail(status, status === 503 ? 'Service Unavailable' : 'Server Error').body);
+			if (f.retryAfter !== undefined) answer.headers['Retry-After'] = String(f.retryAfter);
+			return answer;
+		};
+		const drop = () => {
+			record.status = -1;
+			req.socket.destroy();
+		};
+
+		if (fault && (fault.when ?? 'before') === 'before') {
+			count(fault.drop ? 'dropBefore' : 'errorBefore');
+			if (fault.stallMs) await wait(fault.stallMs);
+			return fault.drop ? drop() : finish(faultAnswer(fault));
+		}
+		const chaos = fault ? undefined : rollChaos();
+		if (chaos === 'errorBefore') {
+			count('errorBefore');
+			return finish(faultAnswer({ status: 503 }));
+		}
+
+		const answer = invalid ? fail(400, 'Bad Request -- Your request is invalid.') : api(method, apiPath, query, parsed);
+		const spike = config.chaos?.spike && random() < config.chaos.spike ? (config.chaos.spikeMs ?? 2_000) : 0;
+		if (spike) count('spike');
+		if (fault) {
+			count(fault.drop ? 'dropAfter' : fault.stallMs && !fault.status ? 'stallAfter' : 'errorAfter');
+			if (fault.stallMs) await wait(fault.stallMs);
+			if (fault.drop) return drop();
+			return finish(fault.status ? faultAnswer(fault) : answer);
+		}
+		if (chaos === 'errorAfter') {
+			count('errorAfter');
+			return finish(faultAnswer({ status: 500 }), config.latencyMs + spike);
+		}
+		if (chaos === 'dropAfter') {
+			count('dropAfter');
+			await wait(config.latencyMs + spike);
+			return drop();
+		}
+		if (chaos === 'stallAfter') {
+			count('stallAfter');
+			return finish(answer, config.latencyMs + spike + (config.chaos?.stallMs ?? 5_000));
+		}
+		return finish(answer, config.latencyMs + spike);
+	};
+
+	const takeFault = (method: string, apiPath: string): Fault | undefined => {
+		const fault = faults.find(
+			(f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || apiPath.startsWith(f.path)),
+		);
+		if (fault) fault.times--;
+		return fault;
+	};
+
+	const rollChaos = (): keyof Chaos | undefined => {
+		const chaos = config.chaos;
+		if (!chaos) return undefined;
+		if (chaosSeed !== chaos.seed) {
+			chaosSeed = chaos.seed;
+			random = mulberry32(chaos.seed);
+		}
+		const roll = random();
+		let edge = 0;
+		for (const kind of ['errorBefore', 'errorAfter', 'dropAfter', 'stallAfter'] as const) {
+			edge += chaos[kind] ?? 0;
+			if (roll < edge) return kind;
+		}
+		return undefined;
 	};
 
 	const server: Server = createServer((req, res) => {
@@ -394,6 +545,7 @@ export async function startSandbox(options: {
 		config,
 		faults,
 		requests,
+		stats,
 		close: () =>
 			new Promise<void>((resolve, reject) => {
 				server.closeAllConnections();

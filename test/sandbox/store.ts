@@ -65,6 +65,9 @@ export class Store {
 
 	users: User[] = [];
 
+	// campaign id + lower-cased email → user: the API's uniqueness rule, and a fast lookup for big runs.
+	private readonly byEmail = new Map<string, User>();
+
 	private nextUserId = 1001;
 
 	constructor() {
@@ -74,6 +77,8 @@ export class Store {
 	/** Four named campaigns plus enough numbered ones that the campaign list spans two pages of 25. */
 	reset(): void {
 		this.users = [];
+		this.byEmail?.clear();
+		this.userCodes?.clear();
 		this.nextUserId = 1001;
 		const created = '2026-01-05';
 		this.campaigns = NAMED_CAMPAIGNS.map((c, index) => this.campaign(index + 1, c.name, c.subdomain, c.status, c.extra, created));
@@ -105,6 +110,14 @@ export class Store {
 		};
 	}
 
+	private readonly userCodes = new Set<string>();
+
+	private uniqueUserCode(): string {
+		const code = this.uniqueCode(this.userCodes);
+		this.userCodes.add(code);
+		return code;
+	}
+
 	private uniqueCode(taken: Set<string>): string {
 		for (;;) {
 			let code = '';
@@ -123,8 +136,23 @@ export class Store {
 	}
 
 	findUserByEmail(campaignId: number, email: string): User | undefined {
-		const lowered = email.toLowerCase();
-		return this.users.find((u) => u.campaign_id === campaignId && u.email === lowered);
+		return this.byEmail.get(`${campaignId}\n${email.toLowerCase()}`);
+	}
+
+	/** Partial update; meta entries replace those with the same label and add the others. */
+	updateUser(user: User, changes: { firstName?: string; email?: string; meta?: MetaEntry[] }): User {
+		if (changes.firstName !== undefined) user.first_name = changes.firstName;
+		if (changes.email !== undefined) {
+			this.byEmail.delete(`${user.campaign_id}\n${user.email}`);
+			user.email = changes.email.toLowerCase();
+			this.byEmail.set(`${user.campaign_id}\n${user.email}`, user);
+		}
+		for (const entry of changes.meta ?? []) {
+			const current = user.meta.find((m) => m.field.toLowerCase() === String(entry.field).toLowerCase());
+			if (current) current.value = entry.value;
+			else user.meta.push({ field: entry.field, value: entry.value });
+		}
+		return user;
 	}
 
 	createUser(input: {
@@ -139,7 +167,7 @@ export class Store {
 			id: this.nextUserId++,
 			campaign_id: input.campaign.id,
 			referrer_id: input.referrer?.id ?? null,
-			code: this.uniqueCode(new Set(this.users.map((u) => u.code))),
+			code: this.uniqueUserCode(),
 			first_name: input.firstName,
 			email: input.email.toLowerCase(),
 			source: 'Api',
@@ -152,6 +180,7 @@ export class Store {
 			promotion: input.promotion ? { code: `PROMO-${this.nextUserId}` } : null,
 		};
 		this.users.push(user);
+		this.byEmail.set(`${user.campaign_id}\n${user.email}`, user);
 		return user;
 	}
 

@@ -7,9 +7,10 @@ import type {
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { describeApiError } from './errors';
+import { limiterFor, limiterKey, type RollingWindowLimiter } from './limiter';
 
 export const CREDENTIAL_TYPE = 'referralFactoryApi';
 const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
@@ -23,7 +24,23 @@ export interface RequestOptions {
 	itemIndex?: number;
 	/** What a 404 means for this request, in the user's words (e.g. "Campaign 12 was not found"). */
 	notFound?: { message: string; description: string };
+	/**
+	 * Whether sending the request twice does no harm. Defaults to true for GET and PUT. A request that is not
+	 * idempotent is resent only when it certainly did not reach Referral Factory (connection refused, 429);
+	 * after any other failure it throws an error that `isAmbiguous()` recognises, and the caller decides.
+	 */
+	idempotent?: boolean;
+	/** Give up retrying at this time (ms since the epoch); shared by all requests made for one item. */
+	deadline?: number;
 }
+
+/** How long to wait for an answer and how long to keep retrying; set by the node from its options. */
+export interface RequestSettings {
+	timeoutMs: number;
+	retryBudgetMs: number;
+}
+
+export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: 30_000, retryBudgetMs: 120_000 };
 
 interface FullResponse {
 	body: unknown;
@@ -31,15 +48,40 @@ interface FullResponse {
 	statusCode: number;
 }
 
+interface Connection {
+	baseUrl: string;
+	limiter: RollingWindowLimiter;
+}
+
 /** Builds a path from raw segments, encoding each one so user input can never change the route. */
 export function apiPath(...segments: Array<string | number>): string {
 	return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join('');
 }
 
-// getCredentials decrypts the credential on every call in a real n8n; the base URL is read once per context.
-const baseUrls = new WeakMap<object, Promise<string>>();
+// getCredentials decrypts the credential on every call in a real n8n; it is read once per execution context.
+const connections = new WeakMap<object, Promise<Connection>>();
+const settings = new WeakMap<object, RequestSettings>();
+const ambiguous = new WeakSet<object>();
 
-async function readBaseUrl(context: ApiContext): Promise<string> {
+export function setRequestSettings(context: ApiContext, value: RequestSettings): void {
+	settings.set(context, value);
+}
+
+export function requestSettings(context: ApiContext): RequestSettings {
+	return settings.get(context) ?? DEFAULT_SETTINGS;
+}
+
+/** True for an error after which a non-idempotent request may or may not have been carried out. */
+export function isAmbiguous(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && ambiguous.has(error);
+}
+
+function positiveNumber(value: unknown, fallback: number): number {
+	const number = Number(value);
+	return Number.isFinite(number) && number > 0 ? number : fallback;
+}
+
+async function readConnection(context: ApiContext): Promise<Connection> {
 	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const configured = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	const baseUrl = (configured || DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -50,17 +92,20 @@ async function readBaseUrl(context: ApiContext): Promise<string> {
 				'Open the Referral Factory API credential and set Base URL to https://referral-factory.com/api/v2 (or your sandbox URL).',
 		});
 	}
-	return baseUrl;
+	const limit = Math.floor(positiveNumber(credentials.rateLimit, 600));
+	const windowMs = positiveNumber(credentials.rateLimitWindow, 60) * 1000;
+	const key = limiterKey(String(credentials.accessToken ?? ''), baseUrl);
+	return { baseUrl, limiter: limiterFor(key, limit, windowMs) };
 }
 
-function getBaseUrl(context: ApiContext): Promise<string> {
-	let baseUrl = baseUrls.get(context);
-	if (baseUrl === undefined) {
-		baseUrl = readBaseUrl(context);
-		baseUrls.set(context, baseUrl);
-		baseUrl.catch(() => baseUrls.delete(context));
+function connectionFor(context: ApiContext): Promise<Connection> {
+	let connection = connections.get(context);
+	if (connection === undefined) {
+		connection = readConnection(context);
+		connections.set(context, connection);
+		connection.catch(() => connections.delete(context));
 	}
-	return baseUrl;
+	return connection;
 }
 
 function parseBody(body: unknown): unknown {
@@ -87,32 +132,69 @@ const NETWORK_REASONS: Record<string, string> = {
 	CERT_HAS_EXPIRED: 'its certificate has expired',
 };
 
-function networkError(node: INode, error: unknown, baseUrl: string, itemIndex?: number): NodeApiError {
-	// The error the HTTP helper throws carries the request (and so the Authorization header) in its cause;
-	// a fresh error with only the code and message keeps the token out of the execution data.
-	// n8n's helper wraps the network error in a NodeApiError that keeps its code in `httpCode` and the
-	// original text in `messages`; a bare error has `code`. Any of them gives the code (ECONNREFUSED, ETIMEDOUT…).
+// Failures that happen before a request leaves this machine: resending can never create anything twice.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED']);
+
+/**
+ * n8n's helper wraps a network error in a NodeApiError that keeps its code in `httpCode` and the original text in
+ * `messages`; a bare error has `code`. Any of them gives the code (ECONNREFUSED, ECONNABORTED…).
+ */
+function networkCode(error: unknown): string {
 	const wrapped = error as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown }; messages?: unknown; message?: unknown };
 	const isCode = (value: unknown): value is string => typeof value === 'string' && /^[A-Z][A-Z_]{3,}$/.test(value);
 	const texts = [...(Array.isArray(wrapped.messages) ? wrapped.messages : []), wrapped.message].map(String).join(' ');
-	const code =
-		[wrapped.code, wrapped.cause?.code, wrapped.httpCode].find(isCode) ?? /\b(E[A-Z_]{3,})\b/.exec(texts)?.[1] ?? 'ENETWORK';
+	if (/timeout of \d+ms exceeded/i.test(texts)) return 'ECONNABORTED';
+	return [wrapped.code, wrapped.cause?.code, wrapped.httpCode].find(isCode) ?? /\b(E[A-Z_]{3,})\b/.exec(texts)?.[1] ?? 'ENETWORK';
+}
+
+function suffixFor(itemIndex?: number): string {
+	return itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+}
+
+// The error the HTTP helper throws carries the request (and so the Authorization header) in its cause; the errors
+// built here hold only what the user needs, which keeps the token out of the execution data.
+function networkError(node: INode, code: string, baseUrl: string, itemIndex: number | undefined, note: string): NodeApiError {
 	const host = baseUrl.replace(/^https?:\/\//i, '').split('/')[0];
-	const suffix = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	// The message names the reason in words, not the code: NodeApiError replaces any message that contains a
 	// network code with its own generic text, which would lose the host and the item.
-	const message = `Could not reach Referral Factory at ${host}: ${NETWORK_REASONS[code] ?? 'the request did not complete'}${suffix}`;
+	const message = `Could not reach Referral Factory at ${host}: ${NETWORK_REASONS[code] ?? 'the request did not complete'}${suffixFor(itemIndex)}`;
 	return new NodeApiError(node, { message: 'No answer from Referral Factory', networkCode: code } as JsonObject, {
 		message,
-		description:
-			'Check that the Base URL in the Referral Factory API credential is right and that n8n can reach it, then run the node again.',
+		description: `Check that the Base URL in the Referral Factory API credential is right and that n8n can reach it, then run the node again.${note}`,
 		itemIndex,
 	});
 }
 
+function httpError(node: INode, status: number, body: unknown, options: RequestOptions, note: string): NodeApiError {
+	const described = describeApiError(status, body, options.notFound);
+	return new NodeApiError(node, { httpCode: String(status), body: (body ?? null) as JsonObject } as JsonObject, {
+		message: `${described.message}${suffixFor(options.itemIndex)}`,
+		description: `${described.description}${note}`,
+		httpCode: String(status),
+		itemIndex: options.itemIndex,
+	});
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110); the API documents neither, so both are read. */
+function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+	const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	if (value === undefined || value === null || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 15 s, each between half and all of that. */
+export function backoffMs(attempt: number): number {
+	const ceiling = Math.min(15_000, 500 * 2 ** attempt);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
 /**
- * The one function that sends a request to Referral Factory: it takes the base URL from the credential,
- * authenticates through n8n's credential helper and turns every failure into a NodeApiError in the user's words.
+ * The one function that sends a request to Referral Factory. It waits for the token's rate limiter before every
+ * attempt, retries what is safe to retry (429 honouring Retry-After, 5xx and network failures) with backoff until
+ * the deadline, and turns every failure into a NodeApiError in the user's words.
  */
 export async function referralFactoryApiRequest<T = unknown>(
 	this: ApiContext,
@@ -121,7 +203,10 @@ export async function referralFactoryApiRequest<T = unknown>(
 	options: RequestOptions = {},
 ): Promise<T> {
 	const node = this.getNode();
-	const baseUrl = await getBaseUrl(this);
+	const { baseUrl, limiter } = await connectionFor(this);
+	const { timeoutMs, retryBudgetMs } = requestSettings(this);
+	const deadline = options.deadline ?? Date.now() + retryBudgetMs;
+	const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT');
 	const request: IHttpRequestOptions = {
 		method,
 		url: `${baseUrl}${path}`,
@@ -129,37 +214,54 @@ export async function referralFactoryApiRequest<T = unknown>(
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
 	};
 	if (options.body !== undefined) request.body = options.body;
 	if (options.qs !== undefined) request.qs = options.qs;
 
-	let response: FullResponse;
-	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			request,
-		)) as FullResponse;
-	} catch (error) {
-		throw networkError(node, error, baseUrl, options.itemIndex);
-	}
+	for (let attempt = 0; ; attempt++) {
+		const finished = await limiter.acquire();
+		let response: FullResponse | undefined;
+		let code: string | undefined;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
+				...request,
+				headers: { ...request.headers },
+			})) as FullResponse;
+		} catch (error) {
+			code = networkCode(error);
+		} finally {
+			finished();
+		}
 
-	const body = parseBody(response.body);
-	if (response.statusCode >= 200 && response.statusCode < 300) {
-		return body as T;
+		const status = response?.statusCode;
+		const body = parseBody(response?.body);
+		if (status !== undefined && status >= 200 && status < 300) return body as T;
+
+		const attempts = attempt + 1;
+		const note = attempts > 1 ? ` (${attempts} attempts)` : '';
+		const failure =
+			status === undefined
+				? networkError(node, code ?? 'ENETWORK', baseUrl, options.itemIndex, note)
+				: httpError(node, status, body, options, note);
+		const transient = status === undefined || status === 429 || status >= 500;
+		if (!transient) throw failure;
+
+		// A 429 is refused before any work; so is a connection that was never made. Anything else may have been
+		// carried out by Referral Factory even though no answer came back.
+		const certainlyNotDone = status === 429 || (code !== undefined && NOT_SENT.has(code));
+		if (!idempotent && !certainlyNotDone) {
+			ambiguous.add(failure);
+			throw failure;
+		}
+
+		const serverWait = status === 429 ? retryAfterMs(response?.headers) : undefined;
+		const wait = serverWait ?? backoffMs(attempt);
+		if (Date.now() + wait > deadline) throw failure;
+		// Everyone on this token holds back until the server said to come back, not just this request.
+		if (status === 429) limiter.pause(Date.now() + wait);
+		await sleep(wait);
 	}
-	const described = describeApiError(response.statusCode, body, options.notFound);
-	const suffix = options.itemIndex === undefined ? '' : ` [item ${options.itemIndex}]`;
-	throw new NodeApiError(
-		node,
-		{ httpCode: String(response.statusCode), body: body ?? null } as JsonObject,
-		{
-			message: `${described.message}${suffix}`,
-			description: described.description,
-			httpCode: String(response.statusCode),
-			itemIndex: options.itemIndex,
-		},
-	);
 }
 
 /** Unwraps the `data` envelope the API puts around single resources ([CODE-LUUPE], [MINDCLOUD]). */

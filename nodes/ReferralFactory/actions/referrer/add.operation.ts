@@ -1,9 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { simplifyReferrer, type ApiUser } from '../../helpers/referrer';
 import { requireCampaignId, requireEmail, requireScalar, requireText } from '../../helpers/validation';
-import { referralFactoryApiRequest, unwrapData } from '../../transport';
+import {
+	apiPath,
+	backoffMs,
+	isAmbiguous,
+	referralFactoryApiRequest,
+	requestSettings,
+	unwrapData,
+} from '../../transport';
+import { findReferrer, isEmailTaken } from './find';
 
 const showOnlyForAdd = { show: { resource: ['referrer'], operation: ['add'] } };
 
@@ -59,6 +67,32 @@ export const description: INodeProperties[] = [
 		description:
 			'Email address of the new referrer. Referral Factory identifies a referrer by email within a campaign.',
 		displayOptions: showOnlyForAdd,
+	},
+	{
+		displayName: 'If Referrer Exists',
+		name: 'ifExists',
+		type: 'options',
+		default: 'returnExisting',
+		description:
+			'What to do when this email is already a referrer in the campaign, for example when a workflow runs again',
+		displayOptions: showOnlyForAdd,
+		options: [
+			{
+				name: 'Return Existing',
+				value: 'returnExisting',
+				description: 'Output the existing referrer, with the referral link and code they already have',
+			},
+			{
+				name: 'Update Fields',
+				value: 'updateFields',
+				description: 'Update their first name and custom fields, then output them',
+			},
+			{
+				name: 'Fail',
+				value: 'fail',
+				description: 'Stop with an error for this item (or output an error item with Continue On Fail)',
+			},
+		],
 	},
 	{
 		displayName: 'Simplify',
@@ -131,6 +165,43 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showOnlyForAdd,
+		options: [
+			{
+				displayName: 'Max Concurrent Requests',
+				name: 'concurrency',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 1, maxValue: 50 },
+				description:
+					"How many items are sent to Referral Factory at the same time. The credential's rate limit applies whatever this is.",
+			},
+			{
+				displayName: 'Request Timeout (Seconds)',
+				name: 'timeout',
+				type: 'number',
+				default: 30,
+				typeOptions: { minValue: 1 },
+				description:
+					'How long to wait for one answer. Referral Factory sometimes takes over 25 seconds; a timed-out add is checked before it is sent again.',
+			},
+			{
+				displayName: 'Retry For Up To (Seconds)',
+				name: 'retryFor',
+				type: 'number',
+				default: 120,
+				typeOptions: { minValue: 1 },
+				description:
+					'How long to keep retrying an item after rate limits, server failures or network drops before it fails',
+			},
+		],
+	},
 ];
 
 type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
@@ -173,26 +244,120 @@ export function buildAddReferrerBody(ctx: IExecuteFunctions, itemIndex: number):
 	return body;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const body = buildAddReferrerBody(this, itemIndex);
-	const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+type IfExists = 'returnExisting' | 'updateFields' | 'fail';
 
-	const response = await referralFactoryApiRequest.call(this, 'POST', '/users', {
-		body,
-		itemIndex,
-		notFound: {
-			message: `Campaign ${String(body.campaign_id)} was not found`,
-			description:
-				'Pick the campaign from the list, or copy its ID in Referral Factory from Campaigns → Edit Campaign → Integration → API.',
+function existsError(ctx: IExecuteFunctions, body: IDataObject, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`${String(body.email)} is already a referrer in campaign ${String(body.campaign_id)} [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: 'Set "If Referrer Exists" to "Return Existing" to get their referral link and code instead.',
 		},
-	});
+	);
+}
+
+function userFrom(ctx: IExecuteFunctions, response: unknown, itemIndex: number): ApiUser {
 	const user = unwrapData<ApiUser | undefined>(response);
 	if (!user || typeof user !== 'object' || Array.isArray(user)) {
-		throw new NodeApiError(this.getNode(), { body: (response ?? null) as JsonObject } as JsonObject, {
-			message: `Referral Factory answered without the new referrer [item ${itemIndex}]`,
+		throw new NodeApiError(ctx.getNode(), { body: (response ?? null) as JsonObject } as JsonObject, {
+			message: `Referral Factory answered without the referrer [item ${itemIndex}]`,
 			description: 'Check in Referral Factory whether the referrer was added before running this item again.',
 			itemIndex,
 		});
 	}
-	return simplify ? simplifyReferrer(user) : user;
+	return user;
+}
+
+async function update(ctx: IExecuteFunctions, existing: ApiUser, body: IDataObject, itemIndex: number, deadline: number): Promise<ApiUser> {
+	const changes: IDataObject = { first_name: body.first_name };
+	if (body.meta !== undefined) changes.meta = body.meta;
+	const response = await referralFactoryApiRequest.call(ctx, 'PUT', apiPath('users', Number(existing.id)), {
+		body: changes,
+		itemIndex,
+		deadline,
+	});
+	return userFrom(ctx, response, itemIndex);
+}
+
+/**
+ * Adds the referrer without ever adding the same person twice. A create is not idempotent, so after an ambiguous
+ * failure (timeout, dropped connection, 5xx) the person is looked up by email in the campaign before it is sent
+ * again. Referral Factory answers a repeated email either with the existing user or with a 422 on `email`
+ * (shared/referral-factory-api.md §4.3); both end in "If Referrer Exists".
+ */
+export interface AddReferrerRequest {
+	body: IDataObject;
+	simplify: boolean;
+	ifExists: IfExists;
+}
+
+/** Reads and checks the item's fields; throws before anything is sent if one is wrong. */
+export function prepare(this: IExecuteFunctions, itemIndex: number): AddReferrerRequest {
+	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'returnExisting') as IfExists;
+	if (!['returnExisting', 'updateFields', 'fail'].includes(ifExists)) {
+		throw new NodeOperationError(this.getNode(), `"If Referrer Exists" cannot be "${String(ifExists)}" [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Choose Return Existing, Update Fields or Fail.',
+		});
+	}
+	return {
+		body: buildAddReferrerBody(this, itemIndex),
+		simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+		ifExists,
+	};
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	{ body, simplify, ifExists }: AddReferrerRequest,
+): Promise<IDataObject> {
+	const deadline = Date.now() + requestSettings(this).retryBudgetMs;
+	const campaignId = Number(body.campaign_id);
+	const email = String(body.email);
+	const output = (user: ApiUser) => (simplify ? simplifyReferrer(user) : user);
+	const whenExists = async (existing: ApiUser) => {
+		if (ifExists === 'fail') throw existsError(this, body, itemIndex);
+		if (ifExists === 'updateFields') return output(await update(this, existing, body, itemIndex, deadline));
+		return output(existing);
+	};
+
+	// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
+	if (ifExists !== 'returnExisting') {
+		const existing = await findReferrer.call(this, campaignId, email, { itemIndex, deadline });
+		if (existing) return await whenExists(existing);
+	}
+
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const response = await referralFactoryApiRequest.call(this, 'POST', '/users', {
+				body,
+				itemIndex,
+				deadline,
+				idempotent: false,
+				notFound: {
+					message: `Campaign ${campaignId} was not found`,
+					description:
+						'Pick the campaign from the list, or copy its ID in Referral Factory from Campaigns → Edit Campaign → Integration → API.',
+				},
+			});
+			return output(userFrom(this, response, itemIndex));
+		} catch (caught) {
+			// The transport throws NodeApiErrors only; given one, NodeApiError's constructor returns it unchanged.
+			const failure = new NodeApiError(this.getNode(), caught as JsonObject);
+			if (isEmailTaken(failure)) {
+				const existing = await findReferrer.call(this, campaignId, email, { itemIndex, deadline });
+				if (existing) return await whenExists(existing);
+				throw failure;
+			}
+			if (!isAmbiguous(failure)) throw failure;
+			// The add may have been carried out: if the person is there now, this run created them.
+			const created = await findReferrer.call(this, campaignId, email, { itemIndex, deadline });
+			if (created) return output(created);
+			const wait = backoffMs(attempt);
+			if (Date.now() + wait > deadline) throw failure;
+			await sleep(wait);
+		}
+	}
 }
