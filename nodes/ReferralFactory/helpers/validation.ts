@@ -43,7 +43,8 @@ export function requireText(
 		);
 	}
 	const trimmed = value.trim();
-	if (!trimmed) {
+	// Zero-width characters are invisible: a value made only of them would look empty in Referral Factory.
+	if (!trimmed.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')) {
 		throw fail(ctx, itemIndex, `"${field}" is empty`, `Set "${field}", for example ${example}.`);
 	}
 	if (trimmed.length > MAX_TEXT_LENGTH) {

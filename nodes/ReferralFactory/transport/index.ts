@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -51,6 +52,8 @@ interface FullResponse {
 interface Connection {
 	baseUrl: string;
 	limiter: RollingWindowLimiter;
+	/** Handed to the HTTP helper so it does not load and decrypt the credential again for every request. */
+	credentials: ICredentialsDecrypted;
 }
 
 /** Builds a path from raw segments, encoding each one so user input can never change the route. */
@@ -95,7 +98,16 @@ async function readConnection(context: ApiContext): Promise<Connection> {
 	const limit = Math.floor(positiveNumber(credentials.rateLimit, 600));
 	const windowMs = positiveNumber(credentials.rateLimitWindow, 60) * 1000;
 	const key = limiterKey(String(credentials.accessToken ?? ''), baseUrl);
-	return { baseUrl, limiter: limiterFor(key, limit, windowMs) };
+	return {
+		baseUrl,
+		limiter: limiterFor(key, limit, windowMs),
+		credentials: {
+			id: context.getNode().credentials?.[CREDENTIAL_TYPE]?.id ?? '',
+			name: context.getNode().credentials?.[CREDENTIAL_TYPE]?.name ?? CREDENTIAL_TYPE,
+			type: CREDENTIAL_TYPE,
+			data: credentials,
+		},
+	};
 }
 
 function connectionFor(context: ApiContext): Promise<Connection> {
@@ -203,7 +215,7 @@ export async function referralFactoryApiRequest<T = unknown>(
 	options: RequestOptions = {},
 ): Promise<T> {
 	const node = this.getNode();
-	const { baseUrl, limiter } = await connectionFor(this);
+	const { baseUrl, limiter, credentials } = await connectionFor(this);
 	const { timeoutMs, retryBudgetMs } = requestSettings(this);
 	const deadline = options.deadline ?? Date.now() + retryBudgetMs;
 	const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT');
@@ -224,10 +236,12 @@ export async function referralFactoryApiRequest<T = unknown>(
 		let response: FullResponse | undefined;
 		let code: string | undefined;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-				...request,
-				headers: { ...request.headers },
-			})) as FullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				{ ...request, headers: { ...request.headers } },
+				{ credentialsDecrypted: credentials },
+			)) as FullResponse;
 		} catch (error) {
 			code = networkCode(error);
 		} finally {

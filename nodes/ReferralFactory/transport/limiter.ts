@@ -23,11 +23,8 @@ interface InFlight {
  * executions in one n8n process) queue fairly instead of racing.
  */
 export class RollingWindowLimiter {
-	/** The most recent requests, at most limit − 1 of them once a turn has been taken. */
+	/** The most recent requests, at most `limit` of them. */
 	private readonly recent: InFlight[] = [];
-
-	/** The latest end of the requests that have left `recent`. */
-	private floor = -Infinity;
 
 	private pausedUntil = 0;
 
@@ -57,17 +54,20 @@ export class RollingWindowLimiter {
 	}
 
 	private async takeTurn(): Promise<InFlight> {
-		while (this.recent.length >= this.limit) {
-			const oldest = this.recent.shift()!;
-			await oldest.done;
-			this.floor = Math.max(this.floor, oldest.end);
+		// Requests k − limit and older must have finished a window ago. Those older than what `recent` holds were
+		// waited for by an earlier turn, and turns start in order, so this start is already late enough for them.
+		let ready = 0;
+		const due = this.recent.length >= this.limit ? this.recent.splice(0, this.recent.length - this.limit + 1) : [];
+		for (const entry of due) {
+			await entry.done;
+			// One millisecond over the window: a server that counts `arrival > now - window` never sees the edge.
+			ready = Math.max(ready, entry.end + this.windowMs + 1);
 		}
 		for (;;) {
-			// One millisecond over the window: a server that counts `arrival > now - window` never sees the edge.
-			const ready = Math.max(this.floor + this.windowMs + 1, this.pausedUntil);
+			const until = Math.max(ready, this.pausedUntil);
 			const now = Date.now();
-			if (ready <= now) break;
-			await sleep(ready - now);
+			if (until <= now) break;
+			await sleep(until - now);
 		}
 		let finish = () => {};
 		const entry: InFlight = {

@@ -1,0 +1,198 @@
+/**
+ * `npm run bench`: figures, not a test. Against the sandbox (in a process of its own, on 127.0.0.1), in one run:
+ *   (a) N items under a rate limit of L per window: wall time against the theoretical minimum, and rejections;
+ *   (b) N items with latency d per request: wall time against N·d / concurrency;
+ *   (c) the cost of one request: this node in n8n's engine, raw undici, and n8n's own HTTP Request node doing the
+ *       same POST in the same engine (a real n8n 2.8.4, run with `n8n execute`; per-node execution times).
+ * Options: --quick (smaller N, for a smoke run).
+ */
+import '../helpers/env';
+
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import { Agent, request } from 'undici';
+
+import { addCredential, runReferralFactoryNode, shutdownEngine } from '../helpers/engine';
+import { SandboxClient } from '../helpers/sandbox-client';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
+import { addReferrerParameters, customers } from '../helpers/setup';
+import { createUserFolder, fill, installN8n, n8nCommand, n8nEnv, packPackage, runJson, TARGETS } from '../e2e/n8n';
+
+const quick = process.argv.includes('--quick');
+const rows: string[][] = [];
+
+function seconds(ms: number): string {
+	return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function row(...cells: string[]) {
+	rows.push(cells);
+	console.log(`  ${cells.join(' | ')}`);
+}
+
+async function timed<T>(action: () => Promise<T>): Promise<{ ms: number; result: T }> {
+	const started = performance.now();
+	const result = await action();
+	return { ms: performance.now() - started, result };
+}
+
+async function rateLimited(N: number, L: number, windowSeconds: number) {
+	// A sandbox and token of its own: the node's limiter is per token for the whole process, and would rightly make
+	// a second run wait for the requests of the first to leave the window.
+	const sandbox = await startSandboxProcess(`rf_bench_rate_${L}_${windowSeconds}`);
+	const client = new SandboxClient(sandbox.url, sandbox.token);
+	await client.configure({ rateLimit: L, rateWindowMs: windowSeconds * 1000, retryAfterHeader: false });
+	const credential = addCredential({ accessToken: sandbox.token, baseUrl: sandbox.baseUrl, rateLimit: L, rateLimitWindow: windowSeconds });
+	const { ms, result } = await timed(() =>
+		runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 10 } }), input: customers(N, 'a.bench.example.com') }),
+	);
+	const stats = await client.stats();
+	// The first L go at once; every further L waits one more window.
+	const minimum = (Math.ceil(N / L) - 1) * windowSeconds * 1000;
+	const ratio = ms / minimum;
+	row('(a) rate limit', `${N} items, ${L} per ${windowSeconds} s, 10 at a time`, seconds(ms), `min ${seconds(minimum)}`, `${ratio.toFixed(3)}×`, `rejected ${stats.rateLimited}`, result.error ? `error: ${result.error.message}` : `${result.items.length} out`);
+	await sandbox.stop();
+	return { ratio, rejected: stats.rateLimited };
+}
+
+async function latency(sandbox: SandboxProcess, client: SandboxClient) {
+	const N = quick ? 60 : 200;
+	const d = 100;
+	const concurrency = 5;
+	await client.reset();
+	await client.configure({ latencyMs: d });
+	const credential = addCredential({ accessToken: sandbox.token, baseUrl: sandbox.baseUrl, rateLimit: 100_000, rateLimitWindow: 60 });
+	const { ms, result } = await timed(() =>
+		runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency } }), input: customers(N, 'b.bench.example.com') }),
+	);
+	const ideal = (N * d) / concurrency;
+	const ratio = ms / ideal;
+	row('(b) latency', `${N} items, ${d} ms each, ${concurrency} at a time`, seconds(ms), `N·d/c ${seconds(ideal)}`, `${ratio.toFixed(3)}×`, '', result.error ? `error: ${result.error.message}` : `${result.items.length} out`);
+	return { ratio };
+}
+
+async function undiciRequests(sandbox: SandboxProcess, client: SandboxClient, N: number, concurrency: number): Promise<number> {
+	await client.reset();
+	const agent = new Agent({ connections: concurrency });
+	const input = customers(N, `u${concurrency}.bench.example.com`);
+	let next = 0;
+	const { ms } = await timed(() =>
+		Promise.all(
+			Array.from({ length: concurrency }, async () => {
+				while (next < N) {
+					const customer = input[next++];
+					const response = await request(`${sandbox.baseUrl}/users`, {
+						method: 'POST',
+						dispatcher: agent,
+						headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json', accept: 'application/json' },
+						body: JSON.stringify({ campaign_id: 1, first_name: customer.firstName, email: customer.email }),
+					});
+					const body = (await response.body.json()) as { data?: { url?: string } };
+					if (response.statusCode !== 201 || !body.data?.url) throw new Error(`undici: ${response.statusCode}`);
+				}
+			}),
+		),
+	);
+	await agent.close();
+	return ms / N;
+}
+
+async function inRealN8n(sandbox: SandboxProcess, client: SandboxClient, N: number) {
+	const target = TARGETS.find((t) => t.node === '20')!;
+	const installed = installN8n(target);
+	const userFolder = createUserFolder(packPackage());
+	try {
+		const env = await n8nEnv(installed, userFolder);
+		const values = { TOKEN: sandbox.token, BASE_URL: sandbox.baseUrl, COUNT: String(N) };
+		const dir = join(userFolder, 'bench');
+		mkdirSync(dir, { recursive: true });
+		const credentials = join(dir, 'credentials.json');
+		writeFileSync(credentials, fill(readFileSync(join(__dirname, 'credentials.json'), 'utf8'), values));
+		const imported = await n8nCommand(installed, env, ['import:credentials', `--input=${credentials}`]);
+		if (imported.code !== 0) throw new Error(imported.stdout + imported.stderr);
+		const perRequest: Record<string, number> = {};
+		for (const [file, node] of [
+			['http-request', 'HTTP Request'],
+			['rf-sequential', 'Add Referrer'],
+			['rf-concurrent', 'Add Referrer'],
+		]) {
+			const path = join(dir, `${file}.json`);
+			writeFileSync(path, fill(readFileSync(join(__dirname, `${file}.json`), 'utf8'), { ...values, PREFIX: file }));
+			const workflow = JSON.parse(readFileSync(path, 'utf8')) as { id: string };
+			const result = await n8nCommand(installed, env, ['import:workflow', `--input=${path}`]);
+			if (result.code !== 0) throw new Error(result.stdout + result.stderr);
+			await client.reset();
+			const run = await n8nCommand(installed, env, ['execute', `--id=${workflow.id}`, '--rawOutput']);
+			const data = runJson(run.stdout) as { data: { resultData: { runData: Record<string, Array<{ executionTime: number; data: { main: unknown[][] } }>> } } };
+			const task = data?.data.resultData.runData[node]?.[0];
+			const users = (await client.stats()).requests;
+			if (!task || task.data.main[0].length !== N || users < N) throw new Error(`${file}: the run did not add ${N} users\n${run.stdout.slice(-2000)}`);
+			perRequest[file] = task.executionTime / N;
+		}
+		return perRequest;
+	} finally {
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+async function perRequestCost(sandbox: SandboxProcess, client: SandboxClient) {
+	const N = quick ? 100 : 500;
+	await client.reset();
+	await client.configure({ latencyMs: 0 });
+	// Warm both clients up, so neither pays its first-use costs inside the measurement.
+	await undiciRequests(sandbox, client, 50, 1);
+	const credential = addCredential({ accessToken: sandbox.token, baseUrl: sandbox.baseUrl, rateLimit: 1_000_000, rateLimitWindow: 60 });
+	await runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 1 } }), input: customers(50, 'warm.bench.example.com') });
+
+	const undiciOne = await undiciRequests(sandbox, client, N, 1);
+	const undiciFive = await undiciRequests(sandbox, client, N, 5);
+	await client.reset();
+	const engineOne = await timed(() =>
+		runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 1 } }), input: customers(N, 'e1.bench.example.com') }),
+	);
+	await client.reset();
+	const engineFive = await timed(() =>
+		runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 5 } }), input: customers(N, 'e5.bench.example.com') }),
+	);
+	const real = await inRealN8n(sandbox, client, N);
+
+	const ms = (value: number) => `${value.toFixed(3)} ms`;
+	row('(c) per request, 1 at a time', `raw undici`, ms(undiciOne), '', '1.00×', '', `${N} POST /users`);
+	row('(c) per request, 1 at a time', `this node, n8n-core 2.8.1 in-process`, ms(engineOne.ms / N), '', `${(engineOne.ms / N / undiciOne).toFixed(2)}× undici`, '', '');
+	row('(c) per request, 1 at a time', `this node, real n8n 2.8.4`, ms(real['rf-sequential']), '', `${(real['rf-sequential'] / undiciOne).toFixed(2)}× undici`, `${(real['rf-sequential'] / real['http-request']).toFixed(2)}× HTTP Request`, '');
+	row('(c) per request, 1 at a time', `HTTP Request node, real n8n 2.8.4`, ms(real['http-request']), '', `${(real['http-request'] / undiciOne).toFixed(2)}× undici`, '1.00× HTTP Request', '');
+	row('(c) per request, 5 at a time', `raw undici`, ms(undiciFive), '', '1.00×', '', '');
+	row('(c) per request, 5 at a time', `this node, n8n-core 2.8.1 in-process`, ms(engineFive.ms / N), '', `${(engineFive.ms / N / undiciFive).toFixed(2)}× undici`, '', '');
+	row('(c) per request, 5 at a time', `this node, real n8n 2.8.4`, ms(real['rf-concurrent']), '', `${(real['rf-concurrent'] / undiciFive).toFixed(2)}× undici`, `${(real['rf-concurrent'] / real['http-request']).toFixed(2)}× HTTP Request (1 at a time)`, '');
+	return { real, undiciOne, undiciFive, engineOne: engineOne.ms / N, engineFive: engineFive.ms / N };
+}
+
+async function main(): Promise<void> {
+	const cpu = cpus()[0]?.model ?? 'unknown CPU';
+	console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+	const sandbox = await startSandboxProcess('rf_bench_token');
+	const client = new SandboxClient(sandbox.url, sandbox.token);
+	try {
+		console.log('\n  case | setup | wall | baseline | ratio | | notes');
+		// Short windows make the fixed cost of sending the last batch a bigger share; both scales are shown.
+		await rateLimited(quick ? 150 : 500, 100, 2);
+		if (!quick) await rateLimited(400, 100, 5);
+		await latency(sandbox, client);
+		await perRequestCost(sandbox, client);
+	} finally {
+		await sandbox.stop();
+		shutdownEngine();
+	}
+	console.log('\n| case | setup | measured | baseline | ratio | other | notes |\n|---|---|---|---|---|---|---|');
+	for (const cells of rows) console.log(`| ${cells.join(' | ')} |`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
