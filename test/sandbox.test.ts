@@ -105,6 +105,24 @@ describe('Referral Factory sandbox', () => {
 		expect(rejected.status).toBe(422);
 		expect(rejected.body.errors.email[0].message).toBe('The email has already been taken.');
 		expect(await t.client.users()).toHaveLength(2);
+
+		// `allow` is no documented behaviour: it lets tests see whether the node itself avoids duplicates.
+		await t.client.configure({ duplicates: 'allow' });
+		const twice = await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' });
+		expect(twice.status).toBe(201);
+		expect((await t.client.users()).filter((u) => u.email === 'a@example.com' && u.campaign_id === 1)).toHaveLength(2);
+	});
+
+	it('updates a user with PUT /users/{id}, merging custom fields by label', async () => {
+		const { body } = await call('POST', '/api/v2/users', {
+			campaign_id: 3, first_name: 'Old', email: 'o@example.com', meta: [{ field: 'Company', value: 'Old Co' }],
+		});
+		const updated = await call('PUT', `/api/v2/users/${body.data.id}`, { first_name: 'New', meta: [{ field: 'Company', value: 'New Co' }, { field: 'Plan', value: 'Pro' }] });
+
+		expect(updated.status).toBe(200);
+		expect(updated.body.data).toMatchObject({ id: body.data.id, code: body.data.code, first_name: 'New', meta: [{ field: 'Company', value: 'New Co' }, { field: 'Plan', value: 'Pro' }] });
+		expect((await call('PUT', '/api/v2/users/999999', { first_name: 'X' })).status).toBe(404);
+		expect((await call('PUT', `/api/v2/users/${body.data.id}`, { email: 'nope' })).status).toBe(422);
 	});
 
 	it('finds users by id, code or e-mail, and searches them with filters', async () => {
@@ -135,6 +153,21 @@ describe('Referral Factory sandbox', () => {
 		expect((await call('DELETE', '/api/v2/campaigns')).status).toBe(405);
 		expect((await call('GET', '/api/v2/nothing-here')).status).toBe(404);
 		expect((await call('POST', '/api/v2/users', '{not json')).status).toBe(400);
+	});
+
+	it('injects faults before or after the work: 5xx, a dropped connection, a held answer', async () => {
+		await t.client.addFault({ status: 500, when: 'after', path: '/users', method: 'POST' });
+		expect((await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'A', email: 'a@example.com' })).status).toBe(500);
+		expect(await t.client.users()).toHaveLength(1);
+
+		await t.client.addFault({ drop: true, when: 'after', path: '/users', method: 'POST' });
+		await expect(call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'B', email: 'b@example.com' })).rejects.toThrow();
+		expect(await t.client.users()).toHaveLength(2);
+
+		await t.client.addFault({ status: 503, path: '/users', method: 'POST' });
+		expect((await call('POST', '/api/v2/users', { campaign_id: 1, first_name: 'C', email: 'c@example.com' })).status).toBe(503);
+		expect(await t.client.users()).toHaveLength(2);
+		expect((await t.client.stats()).faults).toEqual({ errorAfter: 1, dropAfter: 1, errorBefore: 1 });
 	});
 
 	it('answers a configured fault the given number of times', async () => {

@@ -17,8 +17,11 @@ export interface SandboxConfig {
 	rateWindowMs: number;
 	/** Whether a 429 carries a Retry-After header (the real API documents none). */
 	retryAfterHeader: boolean;
-	/** What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). */
-	duplicates: 'return-existing' | 'reject';
+	/**
+	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
+	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
+	 */
+	duplicates: 'return-existing' | 'reject' | 'allow';
 	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
 	errorStyle: 'documented' | 'plain';
 	/** Delay before every API answer, in milliseconds. */
@@ -283,7 +286,7 @@ export async function startSandbox(options: {
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
 				const email = String(json.email).trim();
-				const existing = store.findUserByEmail(campaign.id, email);
+				const existing = config.duplicates === 'allow' ? undefined : store.findUserByEmail(campaign.id, email);
 				if (existing) {
 					if (config.duplicates === 'reject') {
 						return fail(422, 'Validation errors in your request', { email: ['The email has already been taken.'] });
