@@ -1,4 +1,5 @@
-import { credentialTypes, testCredential } from './helpers/engine';
+import { testCredential } from './helpers/credential-test';
+import { credentialTypes } from './helpers/engine';
 import { useSandbox } from './helpers/setup';
 
 const t = useSandbox();

@@ -11,21 +11,17 @@ import { join } from 'node:path';
 
 import { Container } from '@n8n/di';
 import {
-	ExecuteContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
-	RoutingNode,
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
-	ICredentialsDecrypted,
 	ICredentialType,
 	IExecuteData,
 	IHttpRequestOptions,
 	INode,
-	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeParameters,
 	INodeProperties,
@@ -89,7 +85,7 @@ export function nodeTypeName(node: INodeType): string {
 export const referralFactoryNode = nodeTypeList.find((n) => n.description.name === 'referralFactory')!;
 export const REFERRAL_FACTORY_TYPE = nodeTypeName(referralFactoryNode);
 
-class PackageNodeTypes implements INodeTypes {
+export class PackageNodeTypes implements INodeTypes {
 	private readonly types = new Map<string, INodeType>();
 
 	register(name: string, type: INodeType): void {
@@ -193,7 +189,7 @@ export function addCredential(data: {
 	return { id, name: `Referral Factory ${id}` };
 }
 
-function additionalData(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+export function additionalData(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
 	const unused = async () => {
 		throw new Error('Not used by these tests');
 	};
@@ -322,84 +318,6 @@ export async function loadOptions(
 	data.currentNodeParameters = parameters;
 	const context = new LoadOptionsContext(workflow, node, data, path);
 	return await referralFactoryNode.methods!.loadOptions![method].call(context);
-}
-
-function valueAt(data: unknown, key: string): unknown {
-	return key.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), data);
-}
-
-/**
- * Runs a credential's `test` request the way n8n's credentials tester (packages/cli credentials-tester.service.ts)
- * does for declarative tests: a temporary node whose one property routes the test request, run by n8n-core's
- * RoutingNode; on a thrown error the tester reads `error.cause.response.status` for `responseCode` rules, else
- * the error's message; on success it checks the `responseSuccessBody` rules against the body, in order.
- */
-export async function testCredential(data: ICredentialDataDecryptedObject): Promise<INodeCredentialTestResult> {
-	const credentialType = credentialTypes[CREDENTIAL_NAME];
-	const testRequest = credentialType.test!;
-	const node: INode = {
-		id: 'temp',
-		name: 'Temp-Node',
-		type: 'test.credentialTest',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { [CREDENTIAL_NAME]: { id: 'under-test', name: 'Under test' } },
-	};
-	const nodeType: INodeType = {
-		description: {
-			displayName: 'Temp',
-			name: 'credentialTest',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			credentials: [{ name: CREDENTIAL_NAME, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' }],
-		},
-	};
-	const types = new PackageNodeTypes();
-	types.register('test.credentialTest', nodeType);
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: types });
-	credentialsHelper.stored.set(`${CREDENTIAL_NAME}:under-test`, data);
-	const executeData: IExecuteData = { node, data: {}, source: null };
-	const context = new ExecuteContext(
-		workflow,
-		node,
-		additionalData(),
-		'internal',
-		createRunExecutionData(),
-		0,
-		[],
-		{ main: [[{ json: {} }]] },
-		executeData,
-		[],
-	);
-	const decrypted: ICredentialsDecrypted = { id: 'under-test', name: 'Under test', type: CREDENTIAL_NAME, data };
-	let response: INodeExecutionData[][] | null | undefined;
-	try {
-		response = await new RoutingNode(context, nodeType, decrypted).runNode();
-	} catch (error) {
-		const cause = (error as { cause?: { response?: { status?: number; statusText?: string }; code?: string } }).cause;
-		if (cause?.response) {
-			for (const rule of testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && rule.properties.value === cause.response.status) {
-					return { status: 'Error', message: rule.properties.message };
-				}
-			}
-			return { status: 'Error', message: cause.response.statusText || `Received HTTP status code: ${cause.response.status}` };
-		}
-		if (cause?.code) return { status: 'Error', message: cause.code };
-		return { status: 'Error', message: String((error as Error).message) };
-	}
-	for (const rule of testRequest.rules ?? []) {
-		if (rule.type === 'responseSuccessBody' && valueAt(response![0][0].json, rule.properties.key) === rule.properties.value) {
-			return { status: 'Error', message: rule.properties.message };
-		}
-	}
-	return { status: 'OK', message: 'Connection successful!' };
 }
 
 /**

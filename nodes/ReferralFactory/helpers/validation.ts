@@ -109,3 +109,9 @@ export function requireScalar(
 		`If "${field}" comes from an expression, make it return a single value (for example with .toString()).`,
 	);
 }
+
+export function requireBoolean(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): boolean {
+	if (typeof value === 'boolean') return value;
+	if (value === 'true' || value === 'false') return value === 'true';
+	throw fail(ctx, itemIndex, `"${field}" must be true or false`, `If "${field}" comes from an expression, make it return true or false.`);
+}

@@ -136,3 +136,31 @@ export function describeApiError(
 		description: 'Check the node settings and the values of this item, then run it again.',
 	};
 }
+
+export const NETWORK_REASONS: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was dropped',
+	EPIPE: 'the connection was dropped',
+	ETIMEDOUT: 'it did not answer in time',
+	ECONNABORTED: 'it did not answer in time',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	CERT_HAS_EXPIRED: 'its certificate has expired',
+};
+
+// Failures that happen before a request leaves this machine: resending can never create anything twice.
+export const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'CERT_HAS_EXPIRED']);
+
+/**
+ * n8n's helper wraps a network error in a NodeApiError that keeps its code in `httpCode` and the original text in
+ * `messages`; a bare error has `code`. Any of them gives the code (ECONNREFUSED, ECONNABORTED…).
+ */
+export function networkCode(error: unknown): string {
+	const wrapped = error as { code?: unknown; httpCode?: unknown; cause?: { code?: unknown }; messages?: unknown; message?: unknown };
+	const isCode = (value: unknown): value is string => typeof value === 'string' && /^[A-Z][A-Z_]{3,}$/.test(value);
+	const texts = [...(Array.isArray(wrapped.messages) ? wrapped.messages : []), wrapped.message].map(String).join(' ');
+	if (/timeout of \d+ms exceeded/i.test(texts)) return 'ECONNABORTED';
+	return [wrapped.code, wrapped.cause?.code, wrapped.httpCode].find(isCode) ?? /\b(E[A-Z_]{3,})\b/.exec(texts)?.[1] ?? 'ENETWORK';
+}

@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { simplifyReferrer, type ApiUser } from '../../helpers/referrer';
-import { requireCampaignId, requireEmail, requireScalar, requireText } from '../../helpers/validation';
+import { requireBoolean, requireCampaignId, requireEmail, requireScalar, requireText } from '../../helpers/validation';
+import { requestOptions } from '../options';
 import {
 	apiPath,
 	backoffMs,
@@ -165,55 +166,10 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showOnlyForAdd,
-		options: [
-			{
-				displayName: 'Max Concurrent Requests',
-				name: 'concurrency',
-				type: 'number',
-				default: 5,
-				typeOptions: { minValue: 1, maxValue: 50 },
-				description:
-					"How many items are sent to Referral Factory at the same time. The credential's rate limit applies whatever this is.",
-			},
-			{
-				displayName: 'Request Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				default: 30,
-				typeOptions: { minValue: 1 },
-				description:
-					'How long to wait for one answer. Referral Factory sometimes takes over 25 seconds; a timed-out add is checked before it is sent again.',
-			},
-			{
-				displayName: 'Retry For Up To (Seconds)',
-				name: 'retryFor',
-				type: 'number',
-				default: 120,
-				typeOptions: { minValue: 1 },
-				description:
-					'How long to keep retrying an item after rate limits, server failures or network drops before it fails',
-			},
-		],
-	},
+	requestOptions(showOnlyForAdd),
 ];
 
 type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
-
-function readBoolean(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): boolean {
-	if (typeof value === 'boolean') return value;
-	if (value === 'true' || value === 'false') return value === 'true';
-	throw new NodeOperationError(ctx.getNode(), `"${field}" must be true or false [item ${itemIndex}]`, {
-		itemIndex,
-		description: `If "${field}" comes from an expression, make it return true or false.`,
-	});
-}
 
 export function buildAddReferrerBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const campaignId = requireCampaignId(
@@ -227,10 +183,10 @@ export function buildAddReferrerBody(ctx: IExecuteFunctions, itemIndex: number):
 
 	const body: IDataObject = { campaign_id: campaignId, first_name: firstName, email };
 	if (additional.notify !== undefined) {
-		body.notify = readBoolean(ctx, additional.notify, 'Send Welcome Notification', itemIndex);
+		body.notify = requireBoolean(ctx, additional.notify, 'Send Welcome Notification', itemIndex);
 	}
 	if (additional.promotion !== undefined) {
-		body.promotion = readBoolean(ctx, additional.promotion, 'Create Promotion Code', itemIndex);
+		body.promotion = requireBoolean(ctx, additional.promotion, 'Create Promotion Code', itemIndex);
 	}
 	const custom = (additional.customFields ?? {}) as CustomFields;
 	const entries = Array.isArray(custom.field) ? custom.field : [];

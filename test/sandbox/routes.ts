@@ -1,0 +1,205 @@
+/**
+ * The sandbox's model of the v2 API: validation, paging, search and the routes, over the store
+ * (../shared/referral-factory-api.md §3, §4, §8). server.ts puts HTTP, auth, the rate limit and faults around it.
+ */
+import type { SandboxConfig } from './server';
+import type { Campaign, MetaEntry, Store } from './store';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+
+export class HttpAnswer {
+	constructor(
+		readonly status: number,
+		readonly body: unknown,
+		readonly headers: Record<string, string> = {},
+	) {}
+}
+
+export type Errors = Record<string, string[]>;
+
+export function createApi(store: Store, config: SandboxConfig, origin: () => string) {
+	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
+		if (config.errorStyle === 'plain') return new HttpAnswer(status, errors ? { message, errors } : { message });
+		const documented: Record<string, unknown> = { code: status, message };
+		if (errors) {
+			documented.errors = Object.fromEntries(
+				Object.entries(errors).map(([field, messages]) => [field, messages.map((m) => ({ field, message: m }))]),
+			);
+		}
+		return new HttpAnswer(status, documented);
+	};
+
+	const paginate = (path: string, all: unknown[], query: Record<string, string>, body?: Record<string, unknown>) => {
+		const page = Math.max(1, Number(body?.page ?? query.page) || 1);
+		const perPage = Math.min(250, Math.max(1, Number(body?.per_page ?? query.per_page) || 25));
+		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
+		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
+		const from = (page - 1) * perPage;
+		const data = all.slice(from, from + perPage);
+		return {
+			data,
+			links: {
+				first: link(1),
+				last: link(lastPage),
+				prev: page > 1 ? link(page - 1) : null,
+				next: page < lastPage ? link(page + 1) : null,
+			},
+			meta: {
+				current_page: page,
+				from: data.length ? from + 1 : null,
+				last_page: lastPage,
+				path: `${origin()}/api/v2${path}`,
+				per_page: perPage,
+				to: data.length ? from + data.length : null,
+				total: all.length,
+			},
+		};
+	};
+
+	const searchFilter = (body: Record<string, unknown>) => {
+		const filters = (body.filters ?? {}) as { value?: unknown; operator?: unknown };
+		const rules = Array.isArray(filters.value) ? (filters.value as Array<Record<string, unknown>>) : [];
+		const any = String(filters.operator ?? 'AND').toUpperCase() === 'OR';
+		return (record: Record<string, unknown>) => {
+			if (rules.length === 0) return true;
+			const results = rules.map(({ field, value, operator }) => {
+				const actual = String(record[String(field)] ?? '').toLowerCase();
+				const wanted = String(value ?? '').toLowerCase();
+				if (operator === '!=') return actual !== wanted;
+				if (operator === 'like') return actual.includes(wanted.replace(/%/g, ''));
+				return actual === wanted;
+			});
+			return any ? results.some(Boolean) : results.every(Boolean);
+		};
+	};
+
+	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign } => {
+		const errors: Errors = {};
+		const add = (f: string, m: string) => (errors[f] ??= []).push(m);
+		const text = (f: string, label: string) => {
+			const v = body[f];
+			if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) add(f, `The ${label} field is required.`);
+			else if (typeof v !== 'string') add(f, `The ${label} must be a string.`);
+			else if (v.length > 255) add(f, `The ${label} may not be greater than 255 characters.`);
+		};
+		if (body.campaign_id === undefined || body.campaign_id === null || body.campaign_id === '') {
+			add('campaign_id', 'The campaign id field is required.');
+		} else if (!Number.isInteger(Number(body.campaign_id)) || typeof body.campaign_id === 'boolean') {
+			add('campaign_id', 'The campaign id must be an integer.');
+		}
+		text('first_name', 'first name');
+		text('email', 'email');
+		if (typeof body.email === 'string' && !errors.email && !EMAIL.test(body.email)) {
+			add('email', 'The email must be a valid email address.');
+		}
+		for (const flag of ['notify', 'promotion']) {
+			if (body[flag] !== undefined && typeof body[flag] !== 'boolean') add(flag, `The ${flag} field must be true or false.`);
+		}
+		if (body.meta !== undefined && !Array.isArray(body.meta)) add('meta', 'The meta must be an array.');
+		const campaign = errors.campaign_id ? undefined : store.findCampaign(String(Number(body.campaign_id)));
+		if (campaign && Array.isArray(body.meta)) {
+			const labels = new Map(campaign.fields.person_referring.map((f) => [f.label.toLowerCase(), f]));
+			(body.meta as Array<Record<string, unknown>>).forEach((entry, i) => {
+				if (typeof entry?.field !== 'string' || !labels.has(entry.field.toLowerCase())) {
+					add(`meta.${i}.field`, `The selected meta.${i}.field is invalid.`);
+				}
+			});
+		}
+		// Required custom fields are enforced here (INFERRED: the campaign form marks them `required`, §3.13).
+		if (campaign && !errors.meta) {
+			const given = new Set(
+				(Array.isArray(body.meta) ? (body.meta as MetaEntry[]) : [])
+					.filter((m) => m && String(m.value ?? '').trim() !== '')
+					.map((m) => String(m.field).toLowerCase()),
+			);
+			for (const f of campaign.fields.person_referring) {
+				if (f.required && !['first name', 'email'].includes(f.label.toLowerCase()) && !given.has(f.label.toLowerCase())) {
+					add('meta', `The ${f.label} field is required.`);
+				}
+			}
+		}
+		return { errors, campaign };
+	};
+
+	const api = (method: string, path: string, query: Record<string, string>, body: unknown): HttpAnswer => {
+		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+		const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+		const route = (allowed: string[], handle: () => HttpAnswer) =>
+			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
+
+		if (segments[0] === 'campaigns' && segments.length === 1) {
+			return route(['GET'], () => new HttpAnswer(200, paginate('/campaigns', store.campaigns.map((c) => store.presentCampaign(c)), query)));
+		}
+		if (segments[0] === 'campaigns' && segments[1] === 'search' && segments.length === 2) {
+			return route(['POST'], () => {
+				const all = store.campaigns.map((c) => store.presentCampaign(c)).filter(searchFilter(json));
+				return new HttpAnswer(200, paginate('/campaigns/search', all, query, json));
+			});
+		}
+		if (segments[0] === 'campaigns' && segments.length === 2) {
+			return route(['GET'], () => {
+				const campaign = store.findCampaign(segments[1]);
+				return campaign ? new HttpAnswer(200, { data: store.presentCampaign(campaign) }) : fail(404, 'Campaign not found.');
+			});
+		}
+		if (segments[0] === 'users' && segments.length === 1) {
+			return route(['GET', 'POST'], () => {
+				if (method === 'GET') return new HttpAnswer(200, paginate('/users', store.users.map((u) => store.present(u)), query));
+				const { errors, campaign } = validateCreate(json);
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				if (!campaign) return fail(404, 'Campaign not found.');
+				const email = String(json.email).trim();
+				const existing = config.duplicates === 'allow' ? undefined : store.findUserByEmail(campaign.id, email);
+				if (existing) {
+					if (config.duplicates === 'reject') {
+						return fail(422, 'Validation errors in your request', { email: ['The email has already been taken.'] });
+					}
+					return new HttpAnswer(200, { data: store.present(existing), message: 'User already exists.' });
+				}
+				const user = store.createUser({
+					campaign,
+					firstName: String(json.first_name).trim(),
+					email,
+					meta: Array.isArray(json.meta) ? (json.meta as MetaEntry[]).map((m) => ({ field: m.field, value: m.value })) : [],
+					promotion: json.promotion === true,
+				});
+				return new HttpAnswer(201, { data: store.present(user), message: 'User created successfully.' });
+			});
+		}
+		if (segments[0] === 'users' && segments[1] === 'search' && segments.length === 2) {
+			return route(['POST'], () => {
+				const all = store.users.map((u) => store.present(u)).filter(searchFilter(json));
+				return new HttpAnswer(200, paginate('/users/search', all, query, json));
+			});
+		}
+		if (segments[0] === 'users' && segments.length === 2) {
+			return route(['GET', 'PUT'], () => {
+				const user = method === 'GET' ? store.findUser(segments[1]) : store.users.find((u) => String(u.id) === segments[1]);
+				if (!user) return fail(404, 'User not found.');
+				if (method === 'GET') return new HttpAnswer(200, { data: store.present(user) });
+				const errors: Errors = {};
+				if (json.first_name !== undefined && (typeof json.first_name !== 'string' || !json.first_name.trim())) {
+					errors.first_name = ['The first name must be a string.'];
+				}
+				if (json.email !== undefined && (typeof json.email !== 'string' || !EMAIL.test(json.email))) {
+					errors.email = ['The email must be a valid email address.'];
+				}
+				if (json.meta !== undefined && !Array.isArray(json.meta)) errors.meta = ['The meta must be an array.'];
+				if (typeof json.email === 'string' && !errors.email) {
+					const other = store.findUserByEmail(user.campaign_id, json.email);
+					if (other && other !== user) errors.email = ['The email has already been taken.'];
+				}
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				store.updateUser(user, {
+					firstName: typeof json.first_name === 'string' ? json.first_name.trim() : undefined,
+					email: typeof json.email === 'string' ? json.email.trim() : undefined,
+					meta: Array.isArray(json.meta) ? (json.meta as MetaEntry[]) : undefined,
+				});
+				return new HttpAnswer(200, { data: store.present(user), message: 'User updated successfully.' });
+			});
+		}
+		return fail(404, 'Not Found -- The specified resource could not be found.');
+	};
+
+	return { api, fail };
+}
