@@ -14,7 +14,10 @@ import { join } from 'node:path';
 
 import { Agent, request } from 'undici';
 
-import { addCredential, runReferralFactoryNode, shutdownEngine } from '../helpers/engine';
+import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { addCredential, nodeTypes, runReferralFactoryNode, shutdownEngine } from '../helpers/engine';
 import { SandboxClient } from '../helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
 import { addReferrerParameters, customers } from '../helpers/setup';
@@ -99,6 +102,47 @@ async function undiciRequests(sandbox: SandboxProcess, client: SandboxClient, N:
 	return ms / N;
 }
 
+/**
+ * The floor: n8n's httpRequestWithAuthentication called in a bare loop from a node that does nothing else (same
+ * credential, same POST), in the same engine. No node that uses the helper, as community nodes must, can be faster.
+ */
+function bareHelperNode(baseUrl: string, count: number): INodeType {
+	return {
+		description: {
+			displayName: 'Bare helper loop',
+			name: 'bareHelperLoop',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: 'referralFactoryApi', required: true }],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			const data = await this.getCredentials('referralFactoryApi');
+			const credentialsDecrypted = { id: '', name: '', type: 'referralFactoryApi', data };
+			for (let i = 0; i < count; i++) {
+				await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'referralFactoryApi',
+					{
+						method: 'POST',
+						url: `${baseUrl}/users`,
+						body: { campaign_id: 1, first_name: `Bare ${i}`, email: `bare${i}@floor.bench.example.com` },
+						json: true,
+						returnFullResponse: true,
+						ignoreHttpStatusErrors: true,
+					},
+					{ credentialsDecrypted },
+				);
+			}
+			return [[{ json: {} }]];
+		},
+	};
+}
+
 async function inRealN8n(sandbox: SandboxProcess, client: SandboxClient, N: number) {
 	const target = TARGETS.find((t) => t.node === '20')!;
 	const installed = installN8n(target);
@@ -147,6 +191,9 @@ async function perRequestCost(sandbox: SandboxProcess, client: SandboxClient) {
 	await runReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 1 } }), input: customers(50, 'warm.bench.example.com') });
 
 	const undiciOne = await undiciRequests(sandbox, client, N, 1);
+	nodeTypes.register('bench.bareHelperLoop', bareHelperNode(sandbox.baseUrl, N));
+	await client.reset();
+	const floor = await timed(() => runReferralFactoryNode({ credential, type: 'bench.bareHelperLoop', parameters: {}, input: [{}] }));
 	const undiciFive = await undiciRequests(sandbox, client, N, 5);
 	await client.reset();
 	const engineOne = await timed(() =>
@@ -160,7 +207,8 @@ async function perRequestCost(sandbox: SandboxProcess, client: SandboxClient) {
 
 	const ms = (value: number) => `${value.toFixed(3)} ms`;
 	row('(c) per request, 1 at a time', `raw undici`, ms(undiciOne), '', '1.00×', '', `${N} POST /users`);
-	row('(c) per request, 1 at a time', `this node, n8n-core 2.8.1 in-process`, ms(engineOne.ms / N), '', `${(engineOne.ms / N / undiciOne).toFixed(2)}× undici`, '', '');
+	row('(c) per request, 1 at a time', `n8n's request helper alone, n8n-core 2.8.1 in-process`, ms(floor.ms / N), '', `${(floor.ms / N / undiciOne).toFixed(2)}× undici`, '1.00× helper', 'the floor');
+	row('(c) per request, 1 at a time', `this node, n8n-core 2.8.1 in-process`, ms(engineOne.ms / N), '', `${(engineOne.ms / N / undiciOne).toFixed(2)}× undici`, `${(engineOne.ms / floor.ms).toFixed(2)}× helper`, '');
 	row('(c) per request, 1 at a time', `this node, real n8n 2.8.4`, ms(real['rf-sequential']), '', `${(real['rf-sequential'] / undiciOne).toFixed(2)}× undici`, `${(real['rf-sequential'] / real['http-request']).toFixed(2)}× HTTP Request`, '');
 	row('(c) per request, 1 at a time', `HTTP Request node, real n8n 2.8.4`, ms(real['http-request']), '', `${(real['http-request'] / undiciOne).toFixed(2)}× undici`, '1.00× HTTP Request', '');
 	row('(c) per request, 5 at a time', `raw undici`, ms(undiciFive), '', '1.00×', '', '');

@@ -226,15 +226,17 @@ export interface RunOptions {
 	input: Array<Record<string, unknown>>;
 	continueOnFail?: boolean;
 	mode?: WorkflowExecuteMode;
+	/** Another registered node type to run in the same place (the benchmark's bare-helper baseline). */
+	type?: string;
 }
 
 const NODE_NAME = 'Referral Factory';
 
-function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail'>): INode {
+function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'type'>): INode {
 	return {
 		id: 'a7f3c2e4-0d1b-4c55-9d8e-2f1a6b3c4d5e',
 		name: NODE_NAME,
-		type: REFERRAL_FACTORY_TYPE,
+		type: options.type ?? REFERRAL_FACTORY_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
