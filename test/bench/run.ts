@@ -15,9 +15,14 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
-import { NodeConnectionTypes } from 'n8n-workflow';
-
-import { addCredential, nodeTypes, runReferralFactoryNode, shutdownEngine } from '../helpers/engine';
+import {
+	addCredential,
+	CREDENTIAL_NAME,
+	helperNodeDescription,
+	nodeTypes,
+	runReferralFactoryNode,
+	shutdownEngine,
+} from '../helpers/engine';
 import { SandboxClient } from '../helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
 import { addReferrerParameters, customers } from '../helpers/setup';
@@ -108,25 +113,14 @@ async function undiciRequests(sandbox: SandboxProcess, client: SandboxClient, N:
  */
 function bareHelperNode(baseUrl: string, count: number): INodeType {
 	return {
-		description: {
-			displayName: 'Bare helper loop',
-			name: 'bareHelperLoop',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			credentials: [{ name: 'referralFactoryApi', required: true }],
-			properties: [],
-		},
+		description: helperNodeDescription('bareHelperLoop'),
 		async execute(this: IExecuteFunctions) {
-			const data = await this.getCredentials('referralFactoryApi');
-			const credentialsDecrypted = { id: '', name: '', type: 'referralFactoryApi', data };
+			const data = await this.getCredentials(CREDENTIAL_NAME);
+			const credentialsDecrypted = { id: '', name: '', type: CREDENTIAL_NAME, data };
 			for (let i = 0; i < count; i++) {
 				await this.helpers.httpRequestWithAuthentication.call(
 					this,
-					'referralFactoryApi',
+					CREDENTIAL_NAME,
 					{
 						method: 'POST',
 						url: `${baseUrl}/users`,

@@ -7,10 +7,10 @@ import type {
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
-import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { createRunExecutionData, Workflow } from 'n8n-workflow';
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 
-import { additionalData, CREDENTIAL_NAME, credentialsHelper, credentialTypes, PackageNodeTypes } from './engine';
+import { additionalData, CREDENTIAL_NAME, credentialsHelper, credentialTypes, helperNodeDescription, PackageNodeTypes } from './engine';
 
 function valueAt(data: unknown, key: string): unknown {
 	return key.split('.').reduce<unknown>((value, part) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined), data);
@@ -35,18 +35,9 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 		credentials: { [CREDENTIAL_NAME]: { id: 'under-test', name: 'Under test' } },
 	};
 	const nodeType: INodeType = {
-		description: {
-			displayName: 'Temp',
-			name: 'credentialTest',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: {},
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			credentials: [{ name: CREDENTIAL_NAME, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' }],
-		},
+		description: helperNodeDescription('credentialTest', [
+			{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: testRequest.request }, default: '' },
+		]),
 	};
 	const types = new PackageNodeTypes();
 	types.register('test.credentialTest', nodeType);

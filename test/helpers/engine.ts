@@ -85,6 +85,22 @@ export function nodeTypeName(node: INodeType): string {
 export const referralFactoryNode = nodeTypeList.find((n) => n.description.name === 'referralFactory')!;
 export const REFERRAL_FACTORY_TYPE = nodeTypeName(referralFactoryNode);
 
+/** The description of a node that exists only for a test or a measurement, using the package's credential. */
+export function helperNodeDescription(name: string, properties: INodeProperties[] = []): INodeType['description'] {
+	return {
+		displayName: name,
+		name,
+		group: ['transform'],
+		version: 1,
+		description: '',
+		defaults: {},
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
+		properties,
+	};
+}
+
 export class PackageNodeTypes implements INodeTypes {
 	private readonly types = new Map<string, INodeType>();
 

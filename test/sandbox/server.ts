@@ -196,15 +196,15 @@ export async function startSandbox(options: {
 		return new HttpAnswer(404, { message: 'Unknown sandbox control route.' });
 	};
 
-	const readBody = async (req: IncomingMessage): Promise<{ raw: string; parsed: unknown; invalid: boolean }> => {
+	const readBody = async (req: IncomingMessage): Promise<{ parsed: unknown; invalid: boolean }> => {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const raw = Buffer.concat(chunks).toString('utf8');
-		if (!raw) return { raw, parsed: undefined, invalid: false };
+		if (!raw) return { parsed: undefined, invalid: false };
 		try {
-			return { raw, parsed: JSON.parse(raw), invalid: false };
+			return { parsed: JSON.parse(raw), invalid: false };
 		} catch {
-			return { raw, parsed: raw, invalid: true };
+			return { parsed: raw, invalid: true };
 		}
 	};
 

@@ -77,8 +77,8 @@ export class Store {
 	/** Four named campaigns plus enough numbered ones that the campaign list spans two pages of 25. */
 	reset(): void {
 		this.users = [];
-		this.byEmail?.clear();
-		this.userCodes?.clear();
+		this.byEmail.clear();
+		this.userCodes.clear();
 		this.nextUserId = 1001;
 		const created = '2026-01-05';
 		this.campaigns = NAMED_CAMPAIGNS.map((c, index) => this.campaign(index + 1, c.name, c.subdomain, c.status, c.extra, created));

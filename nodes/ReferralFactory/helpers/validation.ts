@@ -15,7 +15,8 @@ function describeType(value: unknown): string {
 	return `a ${typeof value}`;
 }
 
-function fail(
+/** A NodeOperationError for one item: the message names the item, the description says how to fix it. */
+export function itemError(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	message: string,
@@ -35,7 +36,7 @@ export function requireText(
 	example: string,
 ): string {
 	if (typeof value !== 'string') {
-		throw fail(
+		throw itemError(
 			ctx,
 			itemIndex,
 			`"${field}" must be text, but the value is ${describeType(value)}`,
@@ -45,10 +46,10 @@ export function requireText(
 	const trimmed = value.trim();
 	// Zero-width characters are invisible: a value made only of them would look empty in Referral Factory.
 	if (!trimmed.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')) {
-		throw fail(ctx, itemIndex, `"${field}" is empty`, `Set "${field}", for example ${example}.`);
+		throw itemError(ctx, itemIndex, `"${field}" is empty`, `Set "${field}", for example ${example}.`);
 	}
 	if (trimmed.length > MAX_TEXT_LENGTH) {
-		throw fail(
+		throw itemError(
 			ctx,
 			itemIndex,
 			`"${field}" is ${trimmed.length} characters long; Referral Factory accepts at most ${MAX_TEXT_LENGTH}`,
@@ -61,7 +62,7 @@ export function requireText(
 export function requireEmail(ctx: IExecuteFunctions, value: unknown, itemIndex: number): string {
 	const email = requireText(ctx, value, 'Email', itemIndex, 'nathan@example.com');
 	if (!EMAIL_PATTERN.test(email)) {
-		throw fail(
+		throw itemError(
 			ctx,
 			itemIndex,
 			`"Email" is not a valid email address: "${email}"`,
@@ -75,7 +76,7 @@ export function requireEmail(ctx: IExecuteFunctions, value: unknown, itemIndex: 
 export function requireCampaignId(ctx: IExecuteFunctions, value: unknown, itemIndex: number): number {
 	const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
 	if (raw === undefined || raw === '') {
-		throw fail(
+		throw itemError(
 			ctx,
 			itemIndex,
 			raw === undefined ? `"Campaign" must be a campaign ID, but the value is ${describeType(value)}` : '"Campaign" is empty',
@@ -84,7 +85,7 @@ export function requireCampaignId(ctx: IExecuteFunctions, value: unknown, itemIn
 	}
 	const id = Number(raw);
 	if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) {
-		throw fail(
+		throw itemError(
 			ctx,
 			itemIndex,
 			`"Campaign" must be a positive whole number, but it is "${raw.slice(0, 50)}"`,
@@ -102,7 +103,7 @@ export function requireScalar(
 ): string | number | boolean {
 	if (typeof value === 'string' || typeof value === 'boolean') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
-	throw fail(
+	throw itemError(
 		ctx,
 		itemIndex,
 		`"${field}" must be text, a number or a boolean, but the value is ${describeType(value)}`,
@@ -113,5 +114,5 @@ export function requireScalar(
 export function requireBoolean(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): boolean {
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
-	throw fail(ctx, itemIndex, `"${field}" must be true or false`, `If "${field}" comes from an expression, make it return true or false.`);
+	throw itemError(ctx, itemIndex, `"${field}" must be true or false`, `If "${field}" comes from an expression, make it return true or false.`);
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { simplifyReferrer, type ApiUser } from '../../helpers/referrer';
-import { requireBoolean, requireCampaignId, requireEmail, requireScalar, requireText } from '../../helpers/validation';
+import { itemError, requireBoolean, requireCampaignId, requireEmail, requireScalar, requireText } from '../../helpers/validation';
 import { requestOptions } from '../options';
 import {
 	apiPath,
@@ -203,13 +203,11 @@ export function buildAddReferrerBody(ctx: IExecuteFunctions, itemIndex: number):
 type IfExists = 'returnExisting' | 'updateFields' | 'fail';
 
 function existsError(ctx: IExecuteFunctions, body: IDataObject, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(
-		ctx.getNode(),
-		`${String(body.email)} is already a referrer in campaign ${String(body.campaign_id)} [item ${itemIndex}]`,
-		{
-			itemIndex,
-			description: 'Set "If Referrer Exists" to "Return Existing" to get their referral link and code instead.',
-		},
+	return itemError(
+		ctx,
+		itemIndex,
+		`${String(body.email)} is already a referrer in campaign ${String(body.campaign_id)}`,
+		'Set "If Referrer Exists" to "Return Existing" to get their referral link and code instead.',
 	);
 }
 
@@ -252,10 +250,7 @@ export interface AddReferrerRequest {
 export function prepare(this: IExecuteFunctions, itemIndex: number): AddReferrerRequest {
 	const ifExists = this.getNodeParameter('ifExists', itemIndex, 'returnExisting') as IfExists;
 	if (!['returnExisting', 'updateFields', 'fail'].includes(ifExists)) {
-		throw new NodeOperationError(this.getNode(), `"If Referrer Exists" cannot be "${String(ifExists)}" [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'Choose Return Existing, Update Fields or Fail.',
-		});
+		throw itemError(this, itemIndex, `"If Referrer Exists" cannot be "${String(ifExists)}"`, 'Choose Return Existing, Update Fields or Fail.');
 	}
 	return {
 		body: buildAddReferrerBody(this, itemIndex),
