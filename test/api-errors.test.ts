@@ -48,7 +48,7 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 
 		const error = expectApiError(run, '422');
 		expect(error.message).toBe(
-			'Referral Factory did not accept the request: Custom Fields (entry 1, label): The selected meta.0.field is invalid.; Custom Fields: The Company field is required. [item 0]',
+			"Referral Factory did not accept the request: 'Custom Fields › Field 1 › Field Name or ID': The selected meta.0.field is invalid; 'Custom Fields': The Company field is required [item 0]",
 		);
 		expect(error.description).toMatch(/Correct the field/);
 	});
@@ -66,7 +66,7 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 
 		const error = expectApiError(run, '422');
 		expect(error.message).toBe(
-			'Referral Factory did not accept the request: Custom Fields (entry 1, label): The selected meta.0.field is invalid. [item 0]',
+			"Referral Factory did not accept the request: 'Custom Fields › Field 1 › Field Name or ID': The selected meta.0.field is invalid [item 0]",
 		);
 	});
 
@@ -76,23 +76,26 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
 
 		expect(expectApiError(run, '422').message).toBe(
-			'Referral Factory did not accept the request: The campaign is paused. [item 0]',
+			'Referral Factory did not accept the request: The campaign is paused [item 0]',
 		);
 	});
 
-	it('429 beyond the retry time: says the rate limit was reached and what to do', async () => {
+	it("429 beyond the retry time: says the token is over Referral Factory's limit, and names the credential's own", async () => {
 		await t.client.configure({ rateLimit: 1 });
 		await t.client.createUser({ campaign_id: 1, first_name: 'Someone', email: 'someone@example.com' });
+		const credential = addCredential({ accessToken: t.sandbox.token, baseUrl: t.sandbox.baseUrl, rateLimit: 120, rateLimitWindow: 60 });
 
 		// The sandbox asks to come back in about a minute; the node may retry for 2 seconds only.
 		const run = await runReferralFactoryNode({
-			credential: t.credential,
+			credential,
 			parameters: addReferrerParameters({ options: { retryFor: 2 } }),
 			input: nathan,
 		});
 
 		const error = expectApiError(run, '429');
-		expect(error.message).toBe('Referral Factory rate limit reached (600 requests a minute per token) [item 0]');
+		expect(error.message).toBe('Referral Factory refused more requests from this access token for now (rate limit) [item 0]');
+		expect(error.message).not.toContain('600');
+		expect(error.description).toContain("This credential's Rate Limit is 120 requests per 60 seconds");
 		expect(error.description).toContain('Wait a minute');
 	});
 

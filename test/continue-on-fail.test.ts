@@ -31,14 +31,14 @@ describe('Continue On Fail', () => {
 		expect(items[4].json).toMatchObject({ email: 'bob@example.com', referralCode: expect.stringMatching(/^[A-Za-z0-9]{8}$/) });
 
 		expect(items[1].json).toEqual({
-			error: '"Email" is not a valid email address: "not-an-email" [item 1]',
-			description: 'Set "Email" to an address such as nathan@example.com.',
+			error: `'Email' is not a valid email address: "not-an-email" [item 1]`,
+			description: "Set 'Email' to an address such as nathan@example.com.",
 		});
 		expect(items[2].json).toEqual({
 			error: 'taken@example.com is already a referrer in campaign 1 [item 2]',
-			description: 'Set "If Referrer Exists" to "Return Existing" to get their referral link and code instead.',
+			description: "Set 'If Referrer Exists' to 'Return Existing' to get their referral link and code instead.",
 		});
-		expect(items[3].json.error).toBe('"First Name" is empty [item 3]');
+		expect(items[3].json.error).toBe("'First Name' is empty [item 3]");
 
 		// Invalid items never reached the API; the three valid ones were looked up, and the two new ones added.
 		const requests = await t.client.requests();
@@ -60,7 +60,7 @@ describe('Continue On Fail', () => {
 		});
 
 		expect(items).toEqual([]);
-		expect(error!.message).toBe('"Email" is not a valid email address: "not-an-email" [item 1]');
+		expect(error!.message).toBe(`'Email' is not a valid email address: "not-an-email" [item 1]`);
 		expect(await t.client.requests()).toEqual([]);
 	});
 

@@ -4,13 +4,13 @@ import { useSandbox } from './helpers/setup';
 
 const t = useSandbox();
 
-describe('Referral Factory API credential', () => {
+describe('Referral Factory Public API credential', () => {
 	it('defaults the Base URL to the public v2 API and keeps the token in a password field', () => {
-		const credential = credentialTypes.referralFactoryApi;
+		const credential = credentialTypes.referralFactoryPublicApi;
 		const token = credential.properties.find((p) => p.name === 'accessToken')!;
 		const baseUrl = credential.properties.find((p) => p.name === 'baseUrl')!;
 
-		expect(credential.displayName).toBe('Referral Factory API');
+		expect(credential.displayName).toBe('Referral Factory Public API');
 		expect(token).toMatchObject({ type: 'string', required: true, typeOptions: { password: true } });
 		expect(baseUrl.default).toBe('https://referral-factory.com/api/v2');
 	});

@@ -19,7 +19,7 @@ describe('the package as n8n loads it', () => {
 		}
 		expect(packageJson.n8n).toEqual({
 			n8nNodesApiVersion: 1,
-			credentials: ['dist/credentials/ReferralFactoryApi.credentials.js'],
+			credentials: ['dist/credentials/ReferralFactoryPublicApi.credentials.js'],
 			nodes: ['dist/nodes/ReferralFactory/ReferralFactory.node.js'],
 		});
 	});
@@ -28,7 +28,7 @@ describe('the package as n8n loads it', () => {
 		const nodeDir = join(ROOT, 'nodes', 'ReferralFactory');
 		const icons = [
 			[nodeDir, referralFactoryNode.description.icon],
-			[join(ROOT, 'credentials'), credentialTypes.referralFactoryApi.icon],
+			[join(ROOT, 'credentials'), credentialTypes.referralFactoryPublicApi.icon],
 		] as const;
 		for (const [dir, icon] of icons) {
 			expect(icon).toEqual({ light: expect.stringMatching(/^file:.*\.svg$/), dark: expect.stringMatching(/^file:.*\.dark\.svg$/) });
@@ -42,7 +42,7 @@ describe('the package as n8n loads it', () => {
 
 	it('is usable as an AI tool and names its credential', () => {
 		expect(referralFactoryNode.description.usableAsTool).toBe(true);
-		expect(referralFactoryNode.description.credentials).toEqual([{ name: 'referralFactoryApi', required: true }]);
+		expect(referralFactoryNode.description.credentials).toEqual([{ name: 'referralFactoryPublicApi', required: true }]);
 	});
 
 	it('has a codex file that names the node by its package type', () => {

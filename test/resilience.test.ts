@@ -1,4 +1,8 @@
+import { sleep } from 'n8n-workflow';
+
+import { apiPath, ApiClient } from '../nodes/ReferralFactory/transport';
 import { addCredential, runReferralFactoryNode } from './helpers/engine';
+import { runInEngine } from './helpers/transport-node';
 import { addReferrerParameters, customers, useSandbox } from './helpers/setup';
 
 const t = useSandbox();
@@ -55,6 +59,29 @@ describe('retries only what is safe, and never adds the same person twice', () =
 		expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(1_000);
 	});
 
+	it('after a 429, holds back every request on the token until Retry-After, not only the refused one', async () => {
+		await t.client.addFault({ status: 429, retryAfter: 2, path: '/users', method: 'POST', times: 1 });
+		const first = runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+		let refused: number | undefined;
+		while (refused === undefined) {
+			refused = (await t.client.requests()).find((r) => r.status === 429)?.at;
+			if (refused === undefined) await sleep(10);
+		}
+
+		// Another execution on the same token, started while the token is paused.
+		const second = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters(),
+			input: [{ firstName: 'Other', email: 'other@example.com' }],
+		});
+		expect((await first).error).toBeUndefined();
+
+		expect(second.error).toBeUndefined();
+		const others = (await t.client.requests()).filter((r) => (r.body as { email?: string })?.email === 'other@example.com');
+		expect(others).toHaveLength(1);
+		expect(others[0].at - refused).toBeGreaterThanOrEqual(2_000);
+	});
+
 	it('backs off and resends after a 429 without Retry-After', async () => {
 		await t.client.addFault({ status: 429, path: '/users', method: 'POST', times: 2 });
 
@@ -72,6 +99,20 @@ describe('retries only what is safe, and never adds the same person twice', () =
 
 		expect((error as { httpCode?: string }).httpCode).toBe('400');
 		expect(await paths()).toEqual(['POST /users 400']);
+	});
+
+	it('resends a DELETE after a 5xx: deleting twice does no harm', async () => {
+		const person = await t.client.createUser({ campaign_id: 1, first_name: 'Gone', email: 'gone@example.com' });
+		await t.client.clearRequests();
+		await t.client.addFault({ status: 503, path: `/users/${person.id}`, method: 'DELETE', times: 1 });
+
+		const run = await runInEngine(t.credential, async (context) => [
+			(await (await ApiClient.create(context)).request('DELETE', apiPath('users', person.id))) as Record<string, never>,
+		]);
+
+		expect(run.error).toBeUndefined();
+		expect(await paths()).toEqual([`DELETE /users/${person.id} 503`, `DELETE /users/${person.id} 200`]);
+		expect(await t.client.users()).toEqual([]);
 	});
 
 	it('retries reads (the campaign list) after 5xx and dropped connections', async () => {
@@ -121,8 +162,9 @@ describe('If Referrer Exists', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ id: existing.id, referralCode: existing.code, firstName: 'Ada', customFields: { Company: 'Northwind' } });
 		const requests = await t.client.requests();
-		expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v2/users/search', `PUT /api/v2/users/${existing.id}`]);
-		expect(requests[1].body).toEqual({ first_name: 'Ada', meta: [{ field: 'Company', value: 'Northwind' }] });
+		// The campaign's fields are read once, to turn a custom field ID into its label.
+		expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/v2/campaigns/3', 'POST /api/v2/users/search', `PUT /api/v2/users/${existing.id}`]);
+		expect(requests[2].body).toEqual({ first_name: 'Ada', meta: [{ field: 'Company', value: 'Northwind' }] });
 		const [stored] = await t.client.users();
 		expect(stored.first_name).toBe('Ada');
 		expect(stored.meta).toEqual([{ field: 'Company', value: 'Northwind' }]);
@@ -143,8 +185,8 @@ describe('If Referrer Exists', () => {
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: parameters('fail'), input: ada });
 
 		expect(error!.message).toBe('ada@example.com is already a referrer in campaign 3 [item 0]');
-		expect(error!.description).toContain('"Return Existing"');
-		expect((await t.client.requests()).map((r) => r.path)).toEqual(['/api/v2/users/search']);
+		expect(error!.description).toContain("'Return Existing'");
+		expect((await t.client.requests()).map((r) => r.path)).toEqual(['/api/v2/campaigns/3', '/api/v2/users/search']);
 	});
 });
 

@@ -38,9 +38,28 @@ describe('Referral Factory sandbox', () => {
 		expect(body.links.prev).toBe(`${t.sandbox.url}/api/v2/campaigns?page=1&per_page=10`);
 	});
 
-	it('caps per_page at 250', async () => {
-		const { body } = await call('GET', '/api/v2/campaigns?per_page=1000');
-		expect(body.meta.per_page).toBe(250);
+	it.each(['per_page=1000', 'per_page=-5', 'per_page=0', 'per_page=2.5', 'per_page=ten', 'page=0', 'page=-1'])(
+		'refuses a page query the API would refuse (%s) with 422',
+		async (query) => {
+			const { status, body } = await call('GET', `/api/v2/campaigns?${query}`);
+			expect(status).toBe(422);
+			expect(Object.keys(body.errors)).toEqual([query.split('=')[0]]);
+		},
+	);
+
+	it.each([
+		['no filters', {}],
+		['filters without a list', { filters: { value: 'email' } }],
+		['an unknown field', { filters: { value: [{ field: 'password', value: 'x', operator: '=' }] } }],
+		['an unknown operator', { filters: { value: [{ field: 'email', value: 'x', operator: '~' }] } }],
+		['an unknown group operator', { filters: { value: [], operator: 'XOR' } }],
+	])('refuses a user search it cannot read (%s) with 422, never answering with everyone', async (_name, search) => {
+		await t.client.createUser({ campaign_id: 1, first_name: 'Ann', email: 'ann@example.com' });
+
+		const { status, body } = await call('POST', '/api/v2/users/search', search);
+
+		expect(status).toBe(422);
+		expect(body.data).toBeUndefined();
 	});
 
 	it('retrieves a campaign by id or code, and 404s an unknown one', async () => {

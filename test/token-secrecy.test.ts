@@ -47,24 +47,40 @@ const TOKEN = 'rf_secret_token_9f8e7d6c5b4a';
 const t = useSandbox({}, TOKEN);
 
 describe('the access token never appears in an output, an error or a log', () => {
-	const scenarios: Array<{ name: string; setup?: () => Promise<void>; token?: string; input: Array<Record<string, unknown>>; baseUrl?: () => string }> = [
-		{ name: 'a successful add', input: [{ firstName: 'Ann', email: 'ann@example.com' }] },
-		{ name: 'a rejected token (401)', token: 'rf_wrong_secret_1234567890', input: [{ firstName: 'Ann', email: 'ann@example.com' }] },
-		{ name: 'bad input', input: [{ firstName: 'Ann', email: 'nope' }] },
+	const input = [{ firstName: 'Ann', email: 'ann@example.com' }];
+	const scenarios: Array<{
+		name: string;
+		setup?: () => Promise<void>;
+		token?: string;
+		input?: Array<Record<string, unknown>>;
+		parameters?: Parameters<typeof addReferrerParameters>[0];
+		baseUrl?: () => string;
+		/** What the run must end in, so the scenario is known to have reached the path it is named for. */
+		outcome: RegExp | 'success';
+	}> = [
+		{ name: 'a successful add', outcome: 'success' },
+		{ name: 'a rejected token (401)', token: 'rf_wrong_secret_1234567890', outcome: /rejected the access token/ },
+		{ name: 'bad input', input: [{ firstName: 'Ann', email: 'nope' }], outcome: /'Email' is not a valid email address/ },
 		{
 			name: 'a validation answer (422)',
-			setup: () => t.client.configure({ duplicates: 'reject' }),
-			input: [
-				{ firstName: 'Ann', email: 'ann@example.com' },
-				{ firstName: 'Ann', email: 'ann@example.com' },
-			],
+			parameters: {
+				campaignId: { __rl: true, mode: 'id', value: '3' },
+				additionalFields: { customFields: { field: [{ label: 'Shoe Size', value: '42' }] } },
+			},
+			outcome: /Referral Factory did not accept the request/,
 		},
-		{ name: 'a server failure (500)', setup: () => t.client.addFault({ status: 500 }), input: [{ firstName: 'Ann', email: 'ann@example.com' }] },
-		{ name: 'an unreachable server', baseUrl: () => 'http://127.0.0.1:9/api/v2', input: [{ firstName: 'Ann', email: 'ann@example.com' }] },
+		{ name: 'a server failure (500)', setup: () => t.client.addFault({ status: 500, times: 1000 }), outcome: /service is unavailable \(HTTP 500\)/ },
+		{ name: 'an unreachable server', baseUrl: () => 'http://127.0.0.1:9/api/v2', outcome: /Could not reach Referral Factory/ },
+		{
+			// A proxy or debug page that quotes the request back: only the node's own scrubbing keeps the token out.
+			name: 'an answer that quotes the Authorization header back',
+			setup: () => t.client.addFault({ status: 500, echoAuthorization: true, times: 1000 }),
+			outcome: /Authorization: Bearer \[hidden\]/,
+		},
 	];
 
 	describe.each([false, true])('Continue On Fail: %s', (continueOnFail) => {
-		it.each(scenarios)('$name', async ({ setup, token, input, baseUrl }) => {
+		it.each(scenarios)('$name', async ({ setup, token, baseUrl, parameters, outcome, ...scenario }) => {
 			const secret = token ?? TOKEN;
 			// The sandbox accepts TOKEN; any other token is refused with 401.
 			const credential = addCredential({ accessToken: secret, baseUrl: baseUrl ? baseUrl() : t.sandbox.baseUrl });
@@ -72,13 +88,20 @@ describe('the access token never appears in an output, an error or a log', () =>
 
 			const { result, written } = await runCapturingOutput({
 				credential,
-				parameters: addReferrerParameters({ options: { retryFor: 1 } }),
-				input,
+				parameters: addReferrerParameters({ ...parameters, options: { retryFor: 1 } }),
+				input: scenario.input ?? input,
 				continueOnFail,
 			});
 
+			const failure = (continueOnFail ? result.items[0]?.json : result.error) as { message?: unknown; error?: unknown; description?: unknown } | undefined;
+			if (outcome === 'success') {
+				expect(result.error).toBeUndefined();
+				expect(result.items[0].json).toMatchObject({ email: 'ann@example.com', referralCode: expect.any(String) });
+			} else {
+				expect(failure).toBeDefined();
+				expect(`${String(failure!.message ?? failure!.error)} ${String(failure!.description)}`).toMatch(outcome);
+			}
 			const serialised = everything(result.run);
-			expect(serialised.length).toBeGreaterThan(100);
 			expect(serialised).not.toContain(secret);
 			expect(written).not.toContain(secret);
 		});

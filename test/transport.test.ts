@@ -8,15 +8,15 @@ describe('transport', () => {
 		expect(apiPath('users', 42)).toBe('/users/42');
 	});
 
-	it('backs off exponentially with jitter, up to 15 seconds', () => {
-		for (let attempt = 0; attempt < 10; attempt++) {
-			const ceiling = Math.min(15_000, 500 * 2 ** attempt);
-			for (let i = 0; i < 20; i++) {
-				const wait = backoffMs(attempt);
-				expect(wait).toBeGreaterThanOrEqual(ceiling / 2);
-				expect(wait).toBeLessThanOrEqual(ceiling);
-			}
-		}
+	it('backs off longer after each failure, never past 15 seconds, and not in lockstep', () => {
+		const first = Array.from({ length: 50 }, () => backoffMs(0));
+		const fifth = Array.from({ length: 50 }, () => backoffMs(4));
+		const late = Array.from({ length: 50 }, () => backoffMs(40));
+		expect(Math.min(...fifth)).toBeGreaterThan(Math.max(...first));
+		expect(Math.max(...late)).toBeLessThanOrEqual(15_000);
+		expect(Math.min(...late)).toBeGreaterThan(Math.max(...fifth) / 2);
+		// Jitter: clients that failed together do not come back together.
+		expect(new Set(fifth).size).toBeGreaterThan(10);
 	});
 
 	it.each([
@@ -25,7 +25,9 @@ describe('transport', () => {
 		['a flat list', { errors: [{ field: 'email', message: 'Bad.' }] }],
 	])('reads field messages from the %s error shape', (_shape, body) => {
 		expect(fieldMessages(body)).toEqual([{ field: 'email', message: 'Bad.' }]);
-		expect(describeApiError(422, body).message).toBe('Referral Factory did not accept the request: Email: Bad.');
+		expect(describeApiError(422, body, { fieldLabel: (field) => (field === 'email' ? 'Email' : undefined) }).message).toBe(
+			"Referral Factory did not accept the request: 'Email': Bad",
+		);
 	});
 
 	it('reads a message from an HTML error page without pasting the page', () => {

@@ -7,9 +7,9 @@ import { searchCampaigns } from './methods/listSearch';
 import { getCampaignFields } from './methods/loadOptions';
 
 /**
- * Programmatic (execute()) rather than declarative routing: adding a referrer is not idempotent, so the node
- * needs its own control over pacing, retries and duplicate checks between requests, which the declarative
- * engine does not give.
+ * Programmatic (execute()) rather than declarative routing: adding a person or issuing a reward is not idempotent,
+ * so the node needs its own control over pacing, retries and duplicate checks between requests, which the
+ * declarative engine does not give. Each operation lives in actions/<resource>/<operation>.operation.ts.
  */
 export class ReferralFactory implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,10 +19,10 @@ export class ReferralFactory implements INodeType {
 			light: 'file:../../icons/referralFactory.svg',
 			dark: 'file:../../icons/referralFactory.dark.svg',
 		},
-		group: ['transform'],
+		group: ['input', 'output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Add referrers to Referral Factory campaigns and get their referral links',
+		description: 'Consume the Referral Factory API',
 		defaults: {
 			name: 'Referral Factory',
 		},
@@ -31,7 +31,7 @@ export class ReferralFactory implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{
-				name: 'referralFactoryApi',
+				name: 'referralFactoryPublicApi',
 				required: true,
 			},
 		],

@@ -54,7 +54,7 @@ export async function startDevEnvironment(
 	mkdirSync(imports, { recursive: true });
 	writeFileSync(
 		join(imports, 'credentials.json'),
-		JSON.stringify([{ ...CREDENTIAL, type: 'referralFactoryApi', data: { accessToken: sandbox.token, baseUrl: sandbox.baseUrl } }]),
+		JSON.stringify([{ ...CREDENTIAL, type: 'referralFactoryPublicApi', data: { accessToken: sandbox.token, baseUrl: sandbox.baseUrl } }]),
 	);
 	const run = async (args: string[]) => {
 		const result = await n8nCommand(installed, env, args);
@@ -67,7 +67,7 @@ export async function startDevEnvironment(
 		const workflow = JSON.parse(readFileSync(join(examples, file), 'utf8'));
 		// The examples leave the credential for the user to pick; here it is the sandbox's.
 		for (const node of workflow.nodes as Array<{ type: string; credentials?: Record<string, unknown> }>) {
-			if (node.type === NODE_TYPE) node.credentials = { referralFactoryApi: CREDENTIAL };
+			if (node.type === NODE_TYPE) node.credentials = { referralFactoryPublicApi: CREDENTIAL };
 		}
 		writeFileSync(join(imports, file), JSON.stringify(workflow));
 		await run(['import:workflow', `--input=${join(imports, file)}`]);

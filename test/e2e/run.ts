@@ -85,7 +85,7 @@ const checks: Array<{ name: string; workflow: string; check: (result: CommandRes
 			const items = outputOf(result);
 			assert.equal(items.length, 3);
 			assert.deepEqual(items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
-			assert.equal(items[1].json.error, '"Email" is not a valid email address: "not-an-email" [item 1]');
+			assert.equal(items[1].json.error, `'Email' is not a valid email address: "not-an-email" [item 1]`);
 			assert.equal(items[0].json.email, 'ann@example.com');
 			assert.equal(items[2].json.email, 'bob@example.com');
 			assert.deepEqual(sandbox.store.users.map((u) => u.email), ['ann@example.com', 'bob@example.com']);

@@ -48,7 +48,7 @@ import packageJson from '../../package.json';
 
 const ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = packageJson.name;
-export const CREDENTIAL_NAME = 'referralFactoryApi';
+export const CREDENTIAL_NAME = 'referralFactoryPublicApi';
 
 const loadModule = createRequire(__filename);
 
@@ -266,6 +266,14 @@ function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 
  * from a node with trigger data, and returns what the node output.
  */
 export async function runReferralFactoryNode(options: RunOptions): Promise<NodeRun> {
+	return await startReferralFactoryNode(options).finished;
+}
+
+/**
+ * Starts the run and returns at once: `stop()` cancels it as n8n does when a user stops an execution (WorkflowExecute
+ * aborts the execution's cancel signal), and `finished` resolves with what the node output.
+ */
+export function startReferralFactoryNode(options: RunOptions): { stop(): void; finished: Promise<NodeRun> } {
 	const node = referralFactoryNodeDefinition(options);
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -299,13 +307,17 @@ export async function runReferralFactoryNode(options: RunOptions): Promise<NodeR
 		},
 	});
 	const execute = new WorkflowExecute(additionalData(hooks), options.mode ?? 'manual', runExecutionData);
-	const run = await execute.processRunExecutionData(workflow);
-	const task = run.data.resultData.runData[NODE_NAME]?.[0];
-	return {
-		items: task?.data?.[NodeConnectionTypes.Main]?.[0] ?? [],
-		error: task?.error ?? run.data.resultData.error,
-		run,
-	};
+	const running = execute.processRunExecutionData(workflow);
+	const finished = (async (): Promise<NodeRun> => {
+		const run = await running;
+		const task = run.data.resultData.runData[NODE_NAME]?.[0];
+		return {
+			items: task?.data?.[NodeConnectionTypes.Main]?.[0] ?? [],
+			error: task?.error ?? run.data.resultData.error,
+			run,
+		};
+	})();
+	return { stop: () => running.cancel(), finished };
 }
 
 /** Calls one of the node's list searches in n8n-core's LoadOptionsContext, as the editor does for From List. */

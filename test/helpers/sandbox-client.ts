@@ -14,6 +14,7 @@ export interface SandboxUser {
 	email: string;
 	first_name: string;
 	meta: Array<{ field: string; value: unknown }>;
+	qualified_at: string | null;
 }
 
 export class SandboxClient {
@@ -22,7 +23,7 @@ export class SandboxClient {
 		readonly token: string,
 	) {}
 
-	private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, auth = false): Promise<T> {
+	private async call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, auth = false): Promise<T> {
 		const headers: Record<string, string> = { accept: 'application/json' };
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		if (auth) headers.authorization = `Bearer ${this.token}`;
@@ -39,6 +40,11 @@ export class SandboxClient {
 	/** Creates a referrer through the public API, as another integration would. */
 	async createUser(body: Record<string, unknown>): Promise<SandboxUser> {
 		return (await this.call<{ data: SandboxUser }>('POST', '/api/v2/users', body, true)).data;
+	}
+
+	/** Qualifies (or unqualifies) a person through the public API. */
+	async qualify(body: Record<string, unknown>): Promise<SandboxUser> {
+		return (await this.call<{ data: SandboxUser }>('PUT', '/api/v2/users/qualification', body, true)).data;
 	}
 
 	async reset(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { startSandbox, type Sandbox, type SandboxConfig } from '../sandbox/server';
-import { addCredential, shutdownEngine } from './engine';
+import { addCredential, referralFactoryNode, shutdownEngine } from './engine';
 import { SandboxClient } from './sandbox-client';
 
 export interface TestContext {
@@ -33,16 +33,32 @@ export function useSandbox(config: Partial<SandboxConfig> = {}, token?: string):
 	return context;
 }
 
-/** Add Referrer parameters as the editor saves them, reading first name and email from the input item. */
+/**
+ * Any operation's parameters as the editor saves them: the resource, the operation and the given values. Every
+ * value must name a parameter the node shows for that operation, so a test can never set a field that does not
+ * exist (and pass because the node ignored it).
+ */
+export function operationParameters(resource: string, operation: string, values: INodeParameters = {}): INodeParameters {
+	const parameters: INodeParameters = { resource, operation, ...values };
+	const shown = referralFactoryNode.description.properties.filter((property) => {
+		const show = property.displayOptions?.show ?? {};
+		return Object.entries(show).every(([name, allowed]) => (allowed as unknown[]).includes(parameters[name]));
+	});
+	const names = new Set(shown.map((property) => property.name));
+	for (const name of Object.keys(values)) {
+		if (!names.has(name)) throw new Error(`${resource} → ${operation} has no parameter "${name}"`);
+	}
+	return parameters;
+}
+
+/** Add Referrer parameters, reading first name and email from the input item. */
 export function addReferrerParameters(overrides: INodeParameters = {}): INodeParameters {
-	return {
-		resource: 'referrer',
-		operation: 'add',
+	return operationParameters('referrer', 'add', {
 		campaignId: { __rl: true, mode: 'list', value: '1', cachedResultName: 'Acme Coffee Friends' },
 		firstName: '={{ $json.firstName }}',
 		email: '={{ $json.email }}',
 		...overrides,
-	};
+	});
 }
 
 export function customers(count: number, domain = 'example.com'): Array<{ firstName: string; email: string }> {

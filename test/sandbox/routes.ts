@@ -6,6 +6,9 @@ import type { SandboxConfig } from './server';
 import type { Campaign, MetaEntry, Store } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
+// Fields a search may filter on ([MINDCLOUD] sample fields, plus the user object's own, §3.12, §3.13).
+const USER_FIELDS = ['id', 'campaign_id', 'referrer_id', 'code', 'email', 'first_name', 'type', 'source', 'qualified', 'qualified_at'];
+const CAMPAIGN_FIELDS = ['id', 'code', 'name', 'status', 'lang'];
 
 export class HttpAnswer {
 	constructor(
@@ -29,22 +32,45 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		return new HttpAnswer(status, documented);
 	};
 
+	/**
+	 * Page and page size, or the 422 Laravel's validation gives for values it refuses (INFERRED: the API documents
+	 * `page` from 1 and `per_page` up to 250, §3.0; what it answers to other values is not published).
+	 */
+	const pageQuery = (query: Record<string, string>, body?: Record<string, unknown>): { page: number; perPage: number } | HttpAnswer => {
+		const errors: Errors = {};
+		const read = (name: 'page' | 'per_page', fallback: number, max: number) => {
+			const raw = body?.[name] ?? query[name];
+			if (raw === undefined || raw === '') return fallback;
+			const value = Number(raw);
+			if (!Number.isInteger(value) || value < 1) errors[name] = [`The ${name.replace('_', ' ')} must be at least 1.`];
+			else if (value > max) errors[name] = [`The ${name.replace('_', ' ')} may not be greater than ${max}.`];
+			return value;
+		};
+		const page = read('page', 1, Number.MAX_SAFE_INTEGER);
+		const perPage = read('per_page', 25, 250);
+		return Object.keys(errors).length > 0 ? fail(422, 'Validation errors in your request', errors) : { page, perPage };
+	};
+
 	const paginate = (path: string, all: unknown[], query: Record<string, string>, body?: Record<string, unknown>) => {
-		const page = Math.max(1, Number(body?.page ?? query.page) || 1);
-		const perPage = Math.min(250, Math.max(1, Number(body?.per_page ?? query.per_page) || 25));
+		const asked = pageQuery(query, body);
+		if (asked instanceof HttpAnswer) return asked;
+		const { page, perPage } = asked;
 		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
 		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
 		const from = (page - 1) * perPage;
 		const data = all.slice(from, from + perPage);
-		return {
+		// The switch drops parts of the envelope (§3.0 INFERRED), so each way a client may find the end is tested.
+		const envelope = config.envelope;
+		if (envelope === 'bare') return new HttpAnswer(200, { data });
+		return new HttpAnswer(200, {
 			data,
-			links: {
+			links: envelope === 'meta' ? undefined : {
 				first: link(1),
 				last: link(lastPage),
 				prev: page > 1 ? link(page - 1) : null,
 				next: page < lastPage ? link(page + 1) : null,
 			},
-			meta: {
+			meta: envelope === 'links' ? undefined : {
 				current_page: page,
 				from: data.length ? from + 1 : null,
 				last_page: lastPage,
@@ -53,24 +79,49 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 				to: data.length ? from + data.length : null,
 				total: all.length,
 			},
-		};
+		});
 	};
 
-	const searchFilter = (body: Record<string, unknown>) => {
-		const filters = (body.filters ?? {}) as { value?: unknown; operator?: unknown };
-		const rules = Array.isArray(filters.value) ? (filters.value as Array<Record<string, unknown>>) : [];
-		const any = String(filters.operator ?? 'AND').toUpperCase() === 'OR';
-		return (record: Record<string, unknown>) => {
-			if (rules.length === 0) return true;
-			const results = rules.map(({ field, value, operator }) => {
+	/**
+	 * The search filter of [CODE-LUUPE]: `{filters: {value: [{field, value, operator}], operator: 'AND'|'OR'}}`.
+	 * A filter it cannot read is refused with 422 (INFERRED: operators beyond =, != and like are not published),
+	 * never answered with everything. `searchIgnores` names fields whose filters are dropped, as an API might.
+	 */
+	const searchFilter = (body: Record<string, unknown>, fields: string[]): ((record: Record<string, unknown>) => boolean) | HttpAnswer => {
+		const filters = body.filters as { value?: unknown; operator?: unknown } | undefined;
+		const errors: Errors = {};
+		if (!filters || typeof filters !== 'object' || !Array.isArray(filters.value)) {
+			return fail(422, 'Validation errors in your request', { filters: ['The filters field must be an object with a value list.'] });
+		}
+		const group = String(filters.operator ?? 'AND').toUpperCase();
+		if (group !== 'AND' && group !== 'OR') errors['filters.operator'] = ['The selected filters.operator is invalid.'];
+		const rules = filters.value as Array<Record<string, unknown>>;
+		rules.forEach((rule, i) => {
+			if (!rule || typeof rule !== 'object' || !fields.includes(String(rule.field))) {
+				errors[`filters.value.${i}.field`] = [`The selected filters.value.${i}.field is invalid.`];
+			}
+			if (!['=', '!=', 'like', undefined].includes(rule?.operator as string | undefined)) {
+				errors[`filters.value.${i}.operator`] = [`The selected filters.value.${i}.operator is invalid.`];
+			}
+		});
+		if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+		const applied = rules.filter((rule) => !config.searchIgnores.includes(String(rule.field)));
+		return (record) => {
+			if (applied.length === 0) return true;
+			const results = applied.map(({ field, value, operator }) => {
 				const actual = String(record[String(field)] ?? '').toLowerCase();
 				const wanted = String(value ?? '').toLowerCase();
 				if (operator === '!=') return actual !== wanted;
 				if (operator === 'like') return actual.includes(wanted.replace(/%/g, ''));
 				return actual === wanted;
 			});
-			return any ? results.some(Boolean) : results.every(Boolean);
+			return group === 'OR' ? results.some(Boolean) : results.every(Boolean);
 		};
+	};
+
+	const search = (path: string, all: Array<Record<string, unknown>>, fields: string[], query: Record<string, string>, body: Record<string, unknown>) => {
+		const filter = searchFilter(body, fields);
+		return filter instanceof HttpAnswer ? filter : paginate(path, all.filter(filter), query, body);
 	};
 
 	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign } => {
@@ -121,6 +172,21 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		return { errors, campaign };
 	};
 
+	/** PUT /users/qualification (§3.6): by id, code, or email with campaign_id; `qualified` true or false. */
+	const qualify = (json: Record<string, unknown>): HttpAnswer => {
+		if (typeof json.qualified !== 'boolean') {
+			return fail(422, 'Validation errors in your request', { qualified: ['The qualified field must be true or false.'] });
+		}
+		let user;
+		if (json.id !== undefined) user = store.users.find((u) => String(u.id) === String(json.id));
+		else if (json.code !== undefined) user = store.users.find((u) => u.code === String(json.code));
+		else if (json.email !== undefined && json.campaign_id !== undefined) user = store.findUserByEmail(Number(json.campaign_id), String(json.email));
+		else return fail(422, 'Validation errors in your request', { id: ['The id field is required when code / email are not present.'] });
+		if (!user) return fail(404, 'User not found.');
+		user.qualified_at = json.qualified ? (user.qualified_at ?? new Date().toISOString().slice(0, 10)) : null;
+		return new HttpAnswer(200, { data: store.present(user), message: 'User qualification updated successfully.' });
+	};
+
 	const api = (method: string, path: string, query: Record<string, string>, body: unknown): HttpAnswer => {
 		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
 		const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -128,13 +194,12 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
 
 		if (segments[0] === 'campaigns' && segments.length === 1) {
-			return route(['GET'], () => new HttpAnswer(200, paginate('/campaigns', store.campaigns.map((c) => store.presentCampaign(c)), query)));
+			return route(['GET'], () => paginate('/campaigns', store.campaigns.map((c) => store.presentCampaign(c)), query));
 		}
 		if (segments[0] === 'campaigns' && segments[1] === 'search' && segments.length === 2) {
-			return route(['POST'], () => {
-				const all = store.campaigns.map((c) => store.presentCampaign(c)).filter(searchFilter(json));
-				return new HttpAnswer(200, paginate('/campaigns/search', all, query, json));
-			});
+			return route(['POST'], () =>
+				search('/campaigns/search', store.campaigns.map((c) => store.presentCampaign(c)), CAMPAIGN_FIELDS, query, json),
+			);
 		}
 		if (segments[0] === 'campaigns' && segments.length === 2) {
 			return route(['GET'], () => {
@@ -144,7 +209,7 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		}
 		if (segments[0] === 'users' && segments.length === 1) {
 			return route(['GET', 'POST'], () => {
-				if (method === 'GET') return new HttpAnswer(200, paginate('/users', store.users.map((u) => store.present(u)), query));
+				if (method === 'GET') return paginate('/users', store.users.map((u) => store.present(u)), query);
 				const { errors, campaign } = validateCreate(json);
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
@@ -167,16 +232,21 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 			});
 		}
 		if (segments[0] === 'users' && segments[1] === 'search' && segments.length === 2) {
-			return route(['POST'], () => {
-				const all = store.users.map((u) => store.present(u)).filter(searchFilter(json));
-				return new HttpAnswer(200, paginate('/users/search', all, query, json));
-			});
+			return route(['POST'], () => search('/users/search', store.users.map((u) => store.present(u)), USER_FIELDS, query, json));
+		}
+		if (segments[0] === 'users' && segments[1] === 'qualification' && segments.length === 2) {
+			return route(['PUT'], () => qualify(json));
 		}
 		if (segments[0] === 'users' && segments.length === 2) {
-			return route(['GET', 'PUT'], () => {
+			return route(['GET', 'PUT', 'DELETE'], () => {
 				const user = method === 'GET' ? store.findUser(segments[1]) : store.users.find((u) => String(u.id) === segments[1]);
 				if (!user) return fail(404, 'User not found.');
 				if (method === 'GET') return new HttpAnswer(200, { data: store.present(user) });
+				// §3.7: v2's answer is not documented; v1 answered with a message (INFERRED 200 {message}).
+				if (method === 'DELETE') {
+					store.deleteUser(user);
+					return new HttpAnswer(200, { message: 'User deleted successfully.' });
+				}
 				const errors: Errors = {};
 				if (json.first_name !== undefined && (typeof json.first_name !== 'string' || !json.first_name.trim())) {
 					errors.first_name = ['The first name must be a string.'];

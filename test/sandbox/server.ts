@@ -9,83 +9,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { DEFAULT_CONFIG, DEFAULT_TOKEN, mulberry32, type Chaos, type Fault, type RecordedRequest, type SandboxConfig, type SandboxStats } from './config';
 import { createApi, HttpAnswer } from './routes';
 import { Store } from './store';
 
-export interface SandboxConfig {
-	/** Requests allowed per token in a rolling window (the real API: 600 a minute). */
-	rateLimit: number;
-	rateWindowMs: number;
-	/** Whether a 429 carries a Retry-After header (the real API documents none). */
-	retryAfterHeader: boolean;
-	/**
-	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
-	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
-	 */
-	duplicates: 'return-existing' | 'reject' | 'allow';
-	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
-	errorStyle: 'documented' | 'plain';
-	/** Delay before every API answer, in milliseconds. */
-	latencyMs: number;
-	/** Random faults on API requests, from a seeded generator so a run can be repeated; rates are 0…1. */
-	chaos: Chaos | null;
-}
-
-export interface Chaos {
-	seed: number;
-	/** 5xx before any work is done. */
-	errorBefore?: number;
-	/** The work is done (a user is created), then a 5xx is answered instead. */
-	errorAfter?: number;
-	/** The work is done, then the connection is dropped without an answer. */
-	dropAfter?: number;
-	/** The work is done, then the answer is held for `stallMs` (longer than the client waits). */
-	stallAfter?: number;
-	stallMs?: number;
-	/** An extra delay of `spikeMs` before answering. */
-	spike?: number;
-	spikeMs?: number;
-}
-
-export interface SandboxStats {
-	/** API requests received (with a valid token). */
-	requests: number;
-	/** Of those, refused with 429 for going over the rate limit. */
-	rateLimited: number;
-	/** Faults injected, by kind. */
-	faults: Record<string, number>;
-	/** The most API requests that were being handled at the same time. */
-	maxInFlight: number;
-}
-
-export interface Fault {
-	method?: string;
-	/** The API path (after /api/v2) must start with this. */
-	path?: string;
-	/** The status to answer (default 500); not used with `drop`. */
-	status?: number;
-	body?: unknown;
-	/** `before` (default): instead of doing the work; `after`: the work is done, then this happens instead of the answer. */
-	when?: 'before' | 'after';
-	/** Drop the connection without an answer. */
-	drop?: boolean;
-	/** Hold the answer this long first. */
-	stallMs?: number;
-	/** Send a Retry-After header (seconds) with the answer. */
-	retryAfter?: number;
-	/** How many matching requests get this; then the fault is gone. */
-	times: number;
-}
-
-export interface RecordedRequest {
-	method: string;
-	path: string;
-	query: Record<string, string>;
-	headers: Record<string, string | string[] | undefined>;
-	body: unknown;
-	status: number;
-	at: number;
-}
+export { DEFAULT_TOKEN };
+export type { Chaos, Fault, RecordedRequest, SandboxConfig, SandboxStats };
 
 export interface Sandbox {
 	/** http://127.0.0.1:PORT */
@@ -101,33 +30,7 @@ export interface Sandbox {
 	close(): Promise<void>;
 }
 
-export const DEFAULT_TOKEN = 'rf_sandbox_token_0123456789abcdef';
-
-const DEFAULT_CONFIG: SandboxConfig = {
-	rateLimit: 600,
-	rateWindowMs: 60_000,
-	retryAfterHeader: true,
-	duplicates: 'return-existing',
-	errorStyle: 'documented',
-	latencyMs: 0,
-	chaos: null,
-};
-
-
-
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded random generator, so a chaos run can be repeated exactly. */
-function mulberry32(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export async function startSandbox(options: {
 	port?: number;
@@ -173,7 +76,7 @@ export async function startSandbox(options: {
 		if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
 		if (path === '/stats' && method === 'GET') return new HttpAnswer(200, stats);
 		if (path === '/reset' && method === 'POST') {
-			store.reset();
+			store.reset(DEFAULT_CONFIG.campaignCount);
 			requests.length = 0;
 			faults.length = 0;
 			hits.clear();
@@ -186,6 +89,7 @@ export async function startSandbox(options: {
 			// A new limit starts a new count.
 			if ('rateLimit' in json || 'rateWindowMs' in json) hits.clear();
 			Object.assign(config, json);
+			if ('campaignCount' in json) store.reset(config.campaignCount);
 			return new HttpAnswer(200, config);
 		}
 		if (path === '/faults' && method === 'POST') {
@@ -265,9 +169,10 @@ export async function startSandbox(options: {
 
 		const fault = takeFault(method, apiPath);
 		const count = (kind: string) => (stats.faults[kind] = (stats.faults[kind] ?? 0) + 1);
-		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'retryAfter'>) => {
+		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'retryAfter' | 'echoAuthorization'>) => {
 			const status = f.status ?? 500;
-			const answer = new HttpAnswer(status, f.body ?? fail(status, status === 503 ? 'Service Unavailable' : 'Server Error').body);
+			const message = f.echoAuthorization ? `Upstream error. Request headers: Authorization: ${auth}` : status === 503 ? 'Service Unavailable' : 'Server Error';
+			const answer = new HttpAnswer(status, f.body ?? fail(status, message).body);
 			if (f.retryAfter !== undefined) answer.headers['Retry-After'] = String(f.retryAfter);
 			return answer;
 		};

@@ -74,15 +74,15 @@ export class Store {
 		this.reset();
 	}
 
-	/** Four named campaigns plus enough numbered ones that the campaign list spans two pages of 25. */
-	reset(): void {
+	/** Four named campaigns plus numbered ones up to `campaignCount` (30 by default: two pages of 25). */
+	reset(campaignCount = 30): void {
 		this.users = [];
 		this.byEmail.clear();
 		this.userCodes.clear();
 		this.nextUserId = 1001;
 		const created = '2026-01-05';
 		this.campaigns = NAMED_CAMPAIGNS.map((c, index) => this.campaign(index + 1, c.name, c.subdomain, c.status, c.extra, created));
-		for (let n = this.campaigns.length + 1; n <= 30; n++) {
+		for (let n = this.campaigns.length + 1; n <= campaignCount; n++) {
 			this.campaigns.push(this.campaign(n, `Regional Campaign ${String(n).padStart(2, '0')}`, `region-${n}`, 'launched', [], created));
 		}
 	}
@@ -153,6 +153,11 @@ export class Store {
 			else user.meta.push({ field: entry.field, value: entry.value });
 		}
 		return user;
+	}
+
+	deleteUser(user: User): void {
+		this.users = this.users.filter((other) => other !== user);
+		this.byEmail.delete(`${user.campaign_id}\n${user.email}`);
 	}
 
 	createUser(input: {

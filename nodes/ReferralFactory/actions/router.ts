@@ -1,23 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { ExecutionCancelledError, ManualExecutionCancelledError, NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DEFAULT_SETTINGS, setRequestSettings } from '../transport';
+import { ApiClient, DEFAULT_SETTINGS, type RequestSettings } from '../transport';
+import type { ReferralFactoryOperations, Resource } from './node.type';
+import type { Operation, PreparedItem } from './operation';
 import * as referrer from './referrer';
 
-/**
- * An operation in two steps: `prepare` reads and checks one item's parameters without sending anything, `execute`
- * sends what `prepare` returned.
- */
-interface Operation<Request> {
-	prepare(this: IExecuteFunctions, itemIndex: number): Request;
-	execute(this: IExecuteFunctions, itemIndex: number, request: Request): Promise<IDataObject | IDataObject[]>;
-}
-
-// Each operation's request type is its own; the router only hands what `prepare` returned to the same
-// operation's `execute`.
-const resources: Record<string, Record<string, Operation<unknown>>> = {
-	referrer: referrer.operations as Record<string, Operation<unknown>>,
+const operations: { [R in Resource]: Record<ReferralFactoryOperations[R], Operation> } = {
+	referrer: referrer.operations,
 };
+
+function findOperation(resource: string, operation: string): Operation | undefined {
+	if (!Object.prototype.hasOwnProperty.call(operations, resource)) return undefined;
+	const ofResource: Record<string, Operation> = operations[resource as Resource];
+	return Object.prototype.hasOwnProperty.call(ofResource, operation) ? ofResource[operation] : undefined;
+}
 
 function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
 	const { message, description, httpCode } = error as {
@@ -43,61 +40,74 @@ function seconds(value: unknown, fallback: number): number {
 	return Number.isFinite(number) && number > 0 ? number * 1000 : fallback;
 }
 
+/** Every operation's `options` collection is the request options (common.descriptions.ts). */
+function readRequestOptions(ctx: IExecuteFunctions): { concurrency: number; settings: RequestSettings } {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		concurrency: Math.max(1, Math.min(50, Math.floor(Number(options.concurrency) || 5))),
+		settings: {
+			timeoutMs: seconds(options.timeout, DEFAULT_SETTINGS.timeoutMs),
+			retryBudgetMs: seconds(options.retryFor, DEFAULT_SETTINGS.retryBudgetMs),
+		},
+	};
+}
+
 /**
  * Runs the chosen operation once per input item. Every item is checked first, so bad input stops the run before
  * anything is sent (without Continue On Fail) or becomes an error item (with it). Then up to `concurrency` items
  * are sent at a time, so a slow API does not serialize the run; the output keeps the input's order, and each output
  * item is paired with its input item. Without Continue On Fail, the first API failure stops new items from
- * starting; items already in flight finish, and the failure of the lowest item index is thrown.
+ * starting; items already in flight finish, and the failure of the lowest item index is thrown. When the user
+ * stops the execution, no new item starts, requests in flight are aborted, and nothing is retried.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = resources[resource]?.[operation];
+	const run = findOperation(resource, operation);
 	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for "${resource}"`, {
+		throw new NodeOperationError(this.getNode(), `The operation '${operation}' is not known for '${resource}'`, {
 			description: 'Open the node and pick a resource and an operation again.',
 		});
 	}
-
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const concurrency = Math.max(1, Math.min(50, Math.floor(Number(options.concurrency) || 5)));
-	setRequestSettings(this, {
-		timeoutMs: seconds(options.timeout, DEFAULT_SETTINGS.timeoutMs),
-		retryBudgetMs: seconds(options.retryFor, DEFAULT_SETTINGS.retryBudgetMs),
-	});
+	const { concurrency, settings } = readRequestOptions(this);
 	const continueOnFail = this.continueOnFail();
+	const signal = this.getExecutionCancelSignal();
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const failures = new Map<number, unknown>();
-	const prepared: Array<{ itemIndex: number; request: unknown }> = [];
+	const prepared: Array<{ itemIndex: number; send: PreparedItem }> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			prepared.push({ itemIndex, request: run.prepare.call(this, itemIndex) });
+			prepared.push({ itemIndex, send: run.prepare(this, itemIndex) });
 		} catch (error) {
 			if (!continueOnFail) throw asNodeError(this, error, itemIndex);
 			results[itemIndex] = [errorItem(error, itemIndex)];
 		}
 	}
 
-	let next = 0;
-	const worker = async () => {
-		while (next < prepared.length && (continueOnFail || failures.size === 0)) {
-			const { itemIndex, request } = prepared[next++];
-			try {
-				const result = await run.execute.call(this, itemIndex, request);
-				results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(result), {
-					itemData: { item: itemIndex },
-				});
-			} catch (error) {
-				if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
-				else failures.set(itemIndex, error);
+	if (prepared.length > 0) {
+		const client = await ApiClient.create(this, settings);
+		let next = 0;
+		const worker = async () => {
+			while (next < prepared.length && !signal?.aborted && (continueOnFail || failures.size === 0)) {
+				const { itemIndex, send } = prepared[next++];
+				try {
+					const result = await send(client);
+					results[itemIndex] = this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(result), {
+						itemData: { item: itemIndex },
+					});
+				} catch (error) {
+					if (error instanceof ExecutionCancelledError || signal?.aborted) return;
+					if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex)];
+					else failures.set(itemIndex, error);
+				}
 			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, prepared.length) }, worker));
+		};
+		await Promise.all(Array.from({ length: Math.min(concurrency, prepared.length) }, worker));
+	}
 
+	if (signal?.aborted) throw new ManualExecutionCancelledError(this.getExecutionId());
 	if (failures.size > 0) {
 		const first = Math.min(...failures.keys());
 		throw asNodeError(this, failures.get(first), first);

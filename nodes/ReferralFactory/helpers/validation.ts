@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parseCampaignId } from './campaign';
+
 // Laravel's default string rule on the API side (INFERRED); checked here so nothing is sent that will bounce.
 export const MAX_TEXT_LENGTH = 255;
 
@@ -9,6 +11,7 @@ export const MAX_TEXT_LENGTH = 255;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 function describeType(value: unknown): string {
+	if (value === undefined) return 'missing';
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
@@ -35,25 +38,33 @@ export function requireText(
 	itemIndex: number,
 	example: string,
 ): string {
+	if (value === undefined || value === null) {
+		throw itemError(
+			ctx,
+			itemIndex,
+			`'${field}' has no value`,
+			`Set '${field}', for example to ${example}. If it comes from an expression, check that the input item has the field it reads (the expression returned ${describeType(value) === 'null' ? 'null' : 'nothing'}).`,
+		);
+	}
 	if (typeof value !== 'string') {
 		throw itemError(
 			ctx,
 			itemIndex,
-			`"${field}" must be text, but the value is ${describeType(value)}`,
-			`Set "${field}" to text such as ${example}. If it comes from an expression, make the expression return a string.`,
+			`'${field}' must be text, but the value is ${describeType(value)}`,
+			`Set '${field}' to text such as ${example}. If it comes from an expression, make the expression return a string.`,
 		);
 	}
 	const trimmed = value.trim();
 	// Zero-width characters are invisible: a value made only of them would look empty in Referral Factory.
 	if (!trimmed.replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')) {
-		throw itemError(ctx, itemIndex, `"${field}" is empty`, `Set "${field}", for example ${example}.`);
+		throw itemError(ctx, itemIndex, `'${field}' is empty`, `Set '${field}', for example ${example}.`);
 	}
 	if (trimmed.length > MAX_TEXT_LENGTH) {
 		throw itemError(
 			ctx,
 			itemIndex,
-			`"${field}" is ${trimmed.length} characters long; Referral Factory accepts at most ${MAX_TEXT_LENGTH}`,
-			`Shorten "${field}" to ${MAX_TEXT_LENGTH} characters or fewer.`,
+			`'${field}' is ${trimmed.length} characters long; Referral Factory accepts at most ${MAX_TEXT_LENGTH}`,
+			`Shorten '${field}' to ${MAX_TEXT_LENGTH} characters or fewer.`,
 		);
 	}
 	return trimmed;
@@ -65,32 +76,25 @@ export function requireEmail(ctx: IExecuteFunctions, value: unknown, itemIndex: 
 		throw itemError(
 			ctx,
 			itemIndex,
-			`"Email" is not a valid email address: "${email}"`,
-			'Set "Email" to an address such as nathan@example.com.',
+			`'Email' is not a valid email address: "${email}"`,
+			"Set 'Email' to an address such as nathan@example.com.",
 		);
 	}
 	return email;
 }
 
-/** Campaign IDs are positive integers ([DEV-CAMP]); the resource locator gives a string or a number. */
-export function requireCampaignId(ctx: IExecuteFunctions, value: unknown, itemIndex: number): number {
-	const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
-	if (raw === undefined || raw === '') {
-		throw itemError(
-			ctx,
-			itemIndex,
-			raw === undefined ? `"Campaign" must be a campaign ID, but the value is ${describeType(value)}` : '"Campaign" is empty',
-			'Pick the campaign from the list, or enter its ID (Campaigns → Edit Campaign → Integration → API).',
-		);
+const CAMPAIGN_HELP = 'Pick the campaign from the list, or enter its numeric ID (Campaigns → Edit Campaign → Integration → API).';
+
+/** A campaign ID from the resource locator, which gives a string or a number (rule: helpers/campaign.ts). */
+export function requireCampaignId(ctx: IExecuteFunctions, value: unknown, itemIndex: number, field = 'Campaign'): number {
+	if (typeof value !== 'number' && typeof value !== 'string') {
+		throw itemError(ctx, itemIndex, `'${field}' must be a campaign ID, but the value is ${describeType(value)}`, CAMPAIGN_HELP);
 	}
-	const id = Number(raw);
-	if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) {
-		throw itemError(
-			ctx,
-			itemIndex,
-			`"Campaign" must be a positive whole number, but it is "${raw.slice(0, 50)}"`,
-			'Pick the campaign from the list, or enter its numeric ID (Campaigns → Edit Campaign → Integration → API).',
-		);
+	const raw = String(value).trim();
+	if (raw === '') throw itemError(ctx, itemIndex, `'${field}' is empty`, CAMPAIGN_HELP);
+	const id = parseCampaignId(raw);
+	if (id === undefined) {
+		throw itemError(ctx, itemIndex, `'${field}' must be a positive whole number, but it is "${raw.slice(0, 50)}"`, CAMPAIGN_HELP);
 	}
 	return id;
 }
@@ -106,13 +110,13 @@ export function requireScalar(
 	throw itemError(
 		ctx,
 		itemIndex,
-		`"${field}" must be text, a number or a boolean, but the value is ${describeType(value)}`,
-		`If "${field}" comes from an expression, make it return a single value (for example with .toString()).`,
+		`'${field}' must be text, a number or a boolean, but the value is ${describeType(value)}`,
+		`If '${field}' comes from an expression, make it return a single value (for example with .toString()).`,
 	);
 }
 
 export function requireBoolean(ctx: IExecuteFunctions, value: unknown, field: string, itemIndex: number): boolean {
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
-	throw itemError(ctx, itemIndex, `"${field}" must be true or false`, `If "${field}" comes from an expression, make it return true or false.`);
+	throw itemError(ctx, itemIndex, `'${field}' must be true or false`, `If '${field}' comes from an expression, make it return true or false.`);
 }

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { referralFactoryApiPage, type Page } from '../transport';
+import { ApiClient, requestPage } from '../transport';
 
 interface ApiCampaign {
 	id?: number;
@@ -41,14 +41,9 @@ export async function searchCampaigns(
 ): Promise<INodeListSearchResult> {
 	let page = Math.max(1, Number(paginationToken) || 1);
 	const results: INodeListSearchItems[] = [];
+	const client = await ApiClient.create(this);
 	for (let scanned = 0; scanned < (filter ? MAX_PAGES_PER_SEARCH : 1); scanned++) {
-		const { items, hasMore } = (await referralFactoryApiPage.call(
-			this,
-			'GET',
-			'/campaigns',
-			page,
-			PAGE_SIZE,
-		)) as Page<ApiCampaign>;
+		const { items, hasMore } = await requestPage<ApiCampaign>(client, 'GET', '/campaigns', page, PAGE_SIZE);
 		const found = items
 			.filter((c) => c.id !== undefined)
 			.map((campaign) => ({ campaign, score: filter ? rank(campaign, filter) : 1 }))

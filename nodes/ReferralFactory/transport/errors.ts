@@ -17,21 +17,14 @@ interface FieldMessage {
 	message: string;
 }
 
-// The API's field names in the words of the node's parameters.
-const FIELD_LABELS: Record<string, string> = {
-	campaign_id: 'Campaign',
-	first_name: 'First Name',
-	email: 'Email',
-	notify: 'Send Welcome Notification',
-	promotion: 'Create Promotion Code',
-	meta: 'Custom Fields',
-};
-
-export function fieldLabel(field: string): string {
-	if (FIELD_LABELS[field]) return FIELD_LABELS[field];
-	const meta = /^meta\.(\d+)(?:\.(field|value))?$/.exec(field);
-	if (meta) return `Custom Fields (entry ${Number(meta[1]) + 1}${meta[2] === 'field' ? ', label' : ''})`;
-	return field;
+/** What a failed request means in the words of the operation that sent it. */
+export interface ErrorContext {
+	/** What a 404 means for this request (e.g. "Campaign 12 was not found"). */
+	notFound?: DescribedError;
+	/** The node's name for one of the API's fields (`email` → 'Email'), or undefined to show the API's own. */
+	fieldLabel?: (field: string) => string | undefined;
+	/** The credential's Rate Limit, for the 429 message. */
+	rateLimit?: { limit: number; windowSeconds: number };
 }
 
 function text(value: unknown): string | undefined {
@@ -73,11 +66,13 @@ export function topMessage(body: unknown): string | undefined {
 	return text((body as { message?: unknown }).message) ?? text((body as { error?: unknown }).error);
 }
 
-export function describeApiError(
-	status: number,
-	body: unknown,
-	notFound?: DescribedError,
-): DescribedError {
+// API messages end with a full stop; joined into one sentence they should not.
+function sentence(message: string): string {
+	return message.replace(/[.\s]+$/, '');
+}
+
+export function describeApiError(status: number, body: unknown, context: ErrorContext = {}): DescribedError {
+	const { notFound, fieldLabel, rateLimit } = context;
 	const apiSays = topMessage(body);
 	const said = apiSays ? ` Referral Factory said: "${apiSays}".` : '';
 
@@ -106,7 +101,10 @@ export function describeApiError(
 		const fields = fieldMessages(body);
 		if (fields.length > 0) {
 			const listed = fields
-				.map(({ field, message }) => (field ? `${fieldLabel(field)}: ${message}` : message))
+				.map(({ field, message }) => {
+					const label = field ? (fieldLabel?.(field) ?? field) : undefined;
+					return label ? `'${label}': ${sentence(message)}` : sentence(message);
+				})
 				.join('; ');
 			return {
 				message: `Referral Factory did not accept the request: ${listed}`,
@@ -114,15 +112,17 @@ export function describeApiError(
 			};
 		}
 		return {
-			message: `Referral Factory did not accept the request${apiSays ? `: ${apiSays}` : ''}`,
+			message: `Referral Factory did not accept the request${apiSays ? `: ${sentence(apiSays)}` : ''}`,
 			description: 'Check the values of this item against the fields of the campaign, then run it again.',
 		};
 	}
 	if (status === 429) {
+		const own = rateLimit
+			? ` This credential's Rate Limit is ${rateLimit.limit} requests per ${rateLimit.windowSeconds} seconds; lower it if other workflows, apps or n8n workers use the same token.`
+			: '';
 		return {
-			message: 'Referral Factory rate limit reached (600 requests a minute per token)',
-			description:
-				'Wait a minute before running the workflow again. Referral Factory may block the IP address of clients that keep going over the limit.',
+			message: 'Referral Factory refused more requests from this access token for now (rate limit)',
+			description: `Referral Factory allows 600 requests a minute per token, counting everything that uses the token.${own} Wait a minute before running the workflow again: Referral Factory may block the IP address of clients that keep going over the limit.`,
 		};
 	}
 	if (status >= 500) {

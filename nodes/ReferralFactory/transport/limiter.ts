@@ -1,43 +1,102 @@
 import { createHash } from 'node:crypto';
 
-import { sleep } from 'n8n-workflow';
+import { ManualExecutionCancelledError, sleepWithAbort } from 'n8n-workflow';
 
-interface InFlight {
-	/** When the request finished (answer, failure or timeout); Infinity while it runs. */
-	end: number;
-	done: Promise<void>;
-	finish: () => void;
+/**
+ * The most requests per window a credential may set: Referral Factory allows 600 calls a minute per token
+ * (shared/referral-factory-api.md §2), and the limiter keeps one finish time per request it may still need, so
+ * this also bounds its memory.
+ */
+export const MAX_RATE_LIMIT = 600;
+const MAX_WINDOW_MS = 3_600_000;
+// Credentials (by id) that share one token and host; each brings its own limit, and all of them hold.
+const MAX_RULES = 16;
+
+interface Rule {
+	limit: number;
+	windowMs: number;
+	/** When a run last configured it. */
+	seen: number;
+}
+
+// A credential that no run has used for this long (or longer than its window) no longer speaks for the token:
+// it may have been edited or deleted.
+const RULE_TTL_MS = 600_000;
+
+interface Waiter {
+	grant: (release: () => void) => void;
+	cancel: () => void;
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
 /**
  * Keeps every rolling window of `windowMs` to at most `limit` requests *as the server counts them*: Referral
- * Factory allows 600 calls a minute per token and may block the IP of clients that go over
- * (shared/referral-factory-api.md §2).
+ * Factory allows 600 calls a minute per token and may block the IP of clients that go over (§2).
  *
  * The server counts a request when it arrives, which is somewhere between the moment it was sent and the moment
  * its answer came back. So request k may start only once every request up to k − limit has finished, and a whole
  * window after the last of them finished. Then no limit + 1 requests can arrive within one window, however the
  * network or the event loop delays them. The price is one round trip per window.
  *
- * Turns are taken in order through a promise chain, so concurrent callers (items sent in parallel, several
- * executions in one n8n process) queue fairly instead of racing.
+ * What it keeps is what that rule needs: the finish times of the last `limit` requests (Infinity while one runs),
+ * never more than MAX_RATE_LIMIT numbers. Turns are granted first come, first served; a waiter whose execution is
+ * stopped leaves the queue at once and takes no turn.
  */
 export class RollingWindowLimiter {
-	/** The most recent requests, at most `limit` of them. */
-	private readonly recent: InFlight[] = [];
+	/** Finish times of the most recent requests, oldest first; Infinity while a request runs. */
+	private readonly ends: number[] = [];
+
+	/** The sequence number of ends[0]. */
+	private firstSeq = 0;
+
+	private readonly rules = new Map<string, Rule>();
+
+	private readonly waiting: Waiter[] = [];
 
 	private pausedUntil = 0;
 
-	private queue: Promise<unknown> = Promise.resolve();
+	private lastActive = Date.now();
 
-	constructor(
-		private limit: number,
-		private windowMs: number,
-	) {}
+	private pumping = false;
 
-	configure(limit: number, windowMs: number): void {
-		this.limit = limit;
-		this.windowMs = windowMs;
+	/** Aborted to wake the queue when something changes (a request finished, the last waiter left). */
+	private wake?: AbortController;
+
+	/** Turns granted since the limiter was made. */
+	granted = 0;
+
+	/**
+	 * Sets the limit a credential asks for. Several credentials may share a token: each one's limit holds, so the
+	 * strictest wins. The source is the credential's id, never its secret.
+	 */
+	configure(source: string, limit: number, windowMs: number): void {
+		const now = Date.now();
+		for (const [other, rule] of this.rules) {
+			if (now - rule.seen > Math.max(RULE_TTL_MS, rule.windowMs)) this.rules.delete(other);
+		}
+		this.rules.delete(source);
+		this.rules.set(source, { limit: clamp(limit, 1, MAX_RATE_LIMIT), windowMs: clamp(windowMs, 1_000, MAX_WINDOW_MS), seen: now });
+		// Oldest first in a Map: forget the credential configured longest ago.
+		if (this.rules.size > MAX_RULES) this.rules.delete(this.rules.keys().next().value as string);
+	}
+
+	/** How many finish times are kept. */
+	get retained(): number {
+		return this.ends.length;
+	}
+
+	/** How many callers wait for a turn. */
+	get queued(): number {
+		return this.waiting.length;
+	}
+
+	/** Nothing waits or runs, and the last request finished longer than the longest window ago. */
+	isIdle(now = Date.now()): boolean {
+		if (this.waiting.length > 0 || this.ends.includes(Infinity)) return false;
+		return now > Math.max(this.pausedUntil, this.lastActive + this.longestWindow());
 	}
 
 	/** After a 429: nobody on this token starts a request before `until`. */
@@ -45,58 +104,135 @@ export class RollingWindowLimiter {
 		this.pausedUntil = Math.max(this.pausedUntil, until);
 	}
 
-	/** Waits for this request's turn; call the returned function when the request has finished, whatever happened. */
-	async acquire(): Promise<() => void> {
-		const turn = this.queue.then(async () => await this.takeTurn());
-		this.queue = turn.catch(() => undefined);
-		const entry = await turn;
-		return entry.finish;
+	/**
+	 * Waits for this request's turn; call the returned function when the request has finished, whatever happened.
+	 * Rejects with n8n's cancellation error, taking no turn, when `signal` aborts first.
+	 */
+	async acquire(signal?: AbortSignal): Promise<() => void> {
+		if (signal?.aborted) throw new ManualExecutionCancelledError('');
+		return await new Promise<() => void>((resolve, reject) => {
+			const onAbort = () => {
+				const index = this.waiting.indexOf(waiter);
+				if (index >= 0) this.waiting.splice(index, 1);
+				if (this.waiting.length === 0) this.wake?.abort();
+				reject(new ManualExecutionCancelledError(''));
+			};
+			const waiter: Waiter = {
+				grant: (release) => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve(release);
+				},
+				cancel: onAbort,
+			};
+			signal?.addEventListener('abort', onAbort, { once: true });
+			this.waiting.push(waiter);
+			void this.pump();
+		});
 	}
 
-	private async takeTurn(): Promise<InFlight> {
-		// Requests k − limit and older must have finished a window ago. Those older than what `recent` holds were
-		// waited for by an earlier turn, and turns start in order, so this start is already late enough for them.
-		let ready = 0;
-		const due = this.recent.length >= this.limit ? this.recent.splice(0, this.recent.length - this.limit + 1) : [];
-		for (const entry of due) {
-			await entry.done;
-			// One millisecond over the window: a server that counts `arrival > now - window` never sees the edge.
-			ready = Math.max(ready, entry.end + this.windowMs + 1);
+	private longestWindow(): number {
+		let longest = 0;
+		for (const rule of this.rules.values()) longest = Math.max(longest, rule.windowMs);
+		return longest;
+	}
+
+	/** 0 when the next request may start now, Infinity while it must wait for a running one, else milliseconds. */
+	private delay(now: number): number {
+		let ready = this.pausedUntil;
+		const count = this.ends.length;
+		for (const { limit, windowMs } of this.rules.values()) {
+			for (let i = 0; i <= count - limit; i++) {
+				const end = this.ends[i];
+				if (end === Infinity) return Infinity;
+				// One millisecond over the window: a server that counts `arrival > now - window` never sees the edge.
+				ready = Math.max(ready, end + windowMs + 1);
+			}
 		}
-		for (;;) {
-			const until = Math.max(ready, this.pausedUntil);
-			const now = Date.now();
-			if (until <= now) break;
-			await sleep(until - now);
+		return Math.max(0, ready - now);
+	}
+
+	private grant(waiter: Waiter): void {
+		const seq = this.firstSeq + this.ends.length;
+		this.ends.push(Infinity);
+		this.granted++;
+		// Every rule checked the oldest entries for this turn, and later turns start later: entries beyond the
+		// largest limit are never needed again. A running one stays until it finishes.
+		let keep = 0;
+		for (const rule of this.rules.values()) keep = Math.max(keep, rule.limit);
+		while (this.ends.length > keep && this.ends[0] !== Infinity) {
+			this.ends.shift();
+			this.firstSeq++;
 		}
-		let finish = () => {};
-		const entry: InFlight = {
-			end: Infinity,
-			done: new Promise<void>((resolve) => (finish = resolve)),
-			finish: () => {
-				if (entry.end === Infinity) entry.end = Date.now();
-				finish();
-			},
-		};
-		this.recent.push(entry);
-		return entry;
+		let released = false;
+		waiter.grant(() => {
+			if (released) return;
+			released = true;
+			const index = seq - this.firstSeq;
+			this.lastActive = Date.now();
+			if (index >= 0 && index < this.ends.length) this.ends[index] = this.lastActive;
+			this.wake?.abort();
+		});
+	}
+
+	private async pump(): Promise<void> {
+		if (this.pumping) return;
+		this.pumping = true;
+		try {
+			while (this.waiting.length > 0) {
+				const wait = this.delay(Date.now());
+				if (wait === 0) {
+					this.grant(this.waiting.shift()!);
+					continue;
+				}
+				const wake = (this.wake = new AbortController());
+				await new Promise<void>((resolve) => {
+					wake.signal.addEventListener('abort', () => resolve(), { once: true });
+					if (wait !== Infinity) sleepWithAbort(wait, wake.signal).then(resolve, () => undefined);
+				});
+				this.wake = undefined;
+			}
+		} finally {
+			this.pumping = false;
+		}
 	}
 }
 
 // One limiter per token and host, for the whole n8n process. The key is a hash: the token itself is never kept.
 const limiters = new Map<string, RollingWindowLimiter>();
+let lastSweep = 0;
 
 export function limiterKey(token: string, baseUrl: string): string {
 	return createHash('sha256').update(`${baseUrl}\n${token}`).digest('hex');
 }
 
-export function limiterFor(key: string, limit: number, windowMs: number): RollingWindowLimiter {
-	let limiter = limiters.get(key);
-	if (limiter === undefined) {
-		limiter = new RollingWindowLimiter(limit, windowMs);
-		limiters.set(key, limiter);
-	} else {
-		limiter.configure(limit, windowMs);
+/**
+ * The limiter for a token and host, configured with one credential's limit. Limiters left idle for longer than
+ * their window are dropped first (a fresh one is just as safe then), so rotated or one-off tokens leave nothing.
+ */
+export function limiterFor(key: string, source: string, limit: number, windowMs: number): RollingWindowLimiter {
+	const now = Date.now();
+	// At most once a second: the sweep looks at every limiter, and runs start far more often than that.
+	if (now - lastSweep >= 1_000) {
+		lastSweep = now;
+		for (const [other, limiter] of limiters) {
+			if (other !== key && limiter.isIdle(now)) limiters.delete(other);
+		}
 	}
+	let limiter = limiters.get(key);
+	if (limiter === undefined || limiter.isIdle(now)) {
+		limiter = new RollingWindowLimiter();
+		limiters.set(key, limiter);
+	}
+	limiter.configure(source, limit, windowMs);
 	return limiter;
+}
+
+/** How many limiters the process keeps (for tests and diagnostics). */
+export function limiterCount(): number {
+	return limiters.size;
+}
+
+/** The limiter kept for a key, if any, without creating or configuring one (for tests and diagnostics). */
+export function existingLimiter(key: string): RollingWindowLimiter | undefined {
+	return limiters.get(key);
 }

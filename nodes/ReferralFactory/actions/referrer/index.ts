@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import * as add from './add.operation';
+import { add } from './add.operation';
 
 export const operations = { add };
 

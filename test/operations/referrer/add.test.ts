@@ -1,5 +1,5 @@
-import { runReferralFactoryNode } from './helpers/engine';
-import { addReferrerParameters, customers, useSandbox } from './helpers/setup';
+import { runReferralFactoryNode } from '../../helpers/engine';
+import { addReferrerParameters, customers, useSandbox } from '../../helpers/setup';
 
 const t = useSandbox();
 
@@ -105,7 +105,7 @@ describe('Add Referrer', () => {
 		});
 
 		expect(error).toBeUndefined();
-		const [request] = await t.client.requests();
+		const request = (await t.client.requests()).find((r) => r.method === 'POST' && r.path === '/api/v2/users')!;
 		expect(request.body).toEqual({
 			campaign_id: 3,
 			first_name: 'Ada',
@@ -153,5 +153,57 @@ describe('Add Referrer', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ id: existing.id, referralCode: existing.code, referralLink: existing.url });
 		expect(await t.client.users()).toHaveLength(1);
+	});
+
+	it('accepts a custom field by its ID as well as by its label, and sends the label', async () => {
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({
+				campaignId: { __rl: true, mode: 'id', value: '3' },
+				additionalFields: { customFields: { field: [{ label: 'company', value: 'Northwind' }] } },
+			}),
+			input: [{ firstName: 'Ada', email: 'ada@northwind.test' }],
+		});
+
+		expect(error).toBeUndefined();
+		const post = (await t.client.requests()).find((r) => r.method === 'POST' && r.path === '/api/v2/users')!;
+		expect((post.body as { meta: unknown }).meta).toEqual([{ field: 'Company', value: 'Northwind' }]);
+		expect(items[0].json.customFields).toEqual({ Company: 'Northwind' });
+	});
+
+	it('says whether the person is qualified: true once Referral Factory has qualified them', async () => {
+		const existing = await t.client.createUser({ campaign_id: 1, first_name: 'Quinn', email: 'quinn@example.com' });
+		await t.client.qualify({ id: existing.id, qualified: true });
+
+		const { items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters(),
+			input: [{ firstName: 'Quinn', email: 'quinn@example.com' }, { firstName: 'New', email: 'new@example.com' }],
+		});
+
+		expect(items.map((item) => [item.json.email, item.json.qualified])).toEqual([
+			['quinn@example.com', true],
+			['new@example.com', false],
+		]);
+	});
+
+	it('finds an existing referrer beyond the first page of a search that does not filter', async () => {
+		// An API that ignored the search's filters would answer with everyone: the person is on page 2 of 250.
+		await t.client.configure({ searchIgnores: ['email', 'campaign_id'] });
+		for (let i = 0; i < 260; i++) await t.client.createUser({ campaign_id: 2, first_name: `P${i}`, email: `p${i}@example.com` });
+		await t.client.createUser({ campaign_id: 1, first_name: 'Late', email: 'late@example.com' });
+		await t.client.clearRequests();
+
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ ifExists: 'fail' }),
+			input: [{ firstName: 'Late', email: 'late@example.com' }],
+		});
+
+		expect(error?.message).toBe('late@example.com is already a referrer in campaign 1 [item 0]');
+		expect((await t.client.requests()).map((r) => `${r.path} ${r.query.page}`)).toEqual([
+			'/api/v2/users/search 1',
+			'/api/v2/users/search 2',
+		]);
 	});
 });

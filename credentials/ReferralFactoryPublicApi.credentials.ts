@@ -13,18 +13,24 @@ const RATE_LIMITED =
 const NOT_THE_API =
 	'No Referral Factory API answered at this Base URL. Check that it ends with /api/v2 (the default is https://referral-factory.com/api/v2) and that the access token is current.';
 
-export class ReferralFactoryApi implements ICredentialType {
-	name = 'referralFactoryApi';
+/**
+ * The name is our own: Referral Factory's own package (n8n-nodes-referral-factory) has a credential named
+ * `referralFactoryApi`, and n8n keeps one credential type per name, so with both packages installed one of them
+ * would send requests with the other's fields.
+ */
+export class ReferralFactoryPublicApi implements ICredentialType {
+	name = 'referralFactoryPublicApi';
 
-	displayName = 'Referral Factory API';
+	displayName = 'Referral Factory Public API';
 
 	icon: Icon = {
 		light: 'file:../icons/referralFactory.svg',
 		dark: 'file:../icons/referralFactory.dark.svg',
 	};
 
+	// No #fragment: n8n appends its tracking query after the URL, which would break a fragment.
 	documentationUrl =
-		'https://github.com/referral-factory-n8n/n8n-nodes-referral-factory-api#credentials';
+		'https://github.com/referral-factory-n8n/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -51,16 +57,16 @@ export class ReferralFactoryApi implements ICredentialType {
 			name: 'rateLimit',
 			type: 'number',
 			default: 600,
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 600 },
 			description:
-				'The most requests the node sends with this token per rate-limit window. Referral Factory allows 600 a minute and may block IPs that go over. If several n8n instances or queue-mode workers share this token, divide 600 between them (for example 200 each for three workers).',
+				'The most requests the node sends with this token per rate-limit window (at most 600). Referral Factory allows 600 a minute and may block IPs that go over. If several n8n instances or queue-mode workers share this token, divide 600 between them (for example 200 each for three workers).',
 		},
 		{
 			displayName: 'Rate Limit Window (Seconds)',
 			name: 'rateLimitWindow',
 			type: 'number',
 			default: 60,
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: 3600 },
 			description: 'The length of the rolling window the rate limit counts in',
 		},
 	];

@@ -1,0 +1,206 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CAMPAIGN_ID_PATTERN } from '../helpers/campaign';
+
+/**
+ * Fields that several operations share, written once without `displayOptions`; each operation places them with
+ * `updateDisplayOptions` (see defineOperation in operation.ts).
+ */
+
+/** The campaign resource locator: From List (searchable, paged) or By ID. */
+export function campaignLocator(description: string): INodeProperties {
+	return {
+		displayName: 'Campaign',
+		name: 'campaignId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a campaign...',
+				typeOptions: { searchListMethod: 'searchCampaigns', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 12345',
+				hint: 'In Referral Factory: Campaigns → Edit Campaign → Integration → API → Copy your Campaign ID',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: CAMPAIGN_ID_PATTERN, errorMessage: 'A campaign ID is a whole number' },
+					},
+				],
+			},
+		],
+	};
+}
+
+/**
+ * A person (referrer or lead) identified by ID or referral code. An email is unique only within a campaign
+ * (shared/referral-factory-api.md §4.3), so operations that find a person by email add a campaign of their own.
+ */
+export function personLocator(name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		default: { mode: 'id', value: '' },
+		required: true,
+		description,
+		modes: [
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1042',
+				validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
+			},
+			{
+				displayName: 'By Referral Code',
+				name: 'code',
+				type: 'string',
+				placeholder: 'e.g. ueONFmUp',
+			},
+		],
+	};
+}
+
+/** n8n's standard pair for lists. */
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		default: 50,
+		typeOptions: { minValue: 1 },
+		displayOptions: { show: { returnAll: [false] } },
+		description: 'Max number of results to return',
+	},
+];
+
+export function simplify(what: string): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simplify',
+		type: 'boolean',
+		default: true,
+		description: `Whether to return a simplified version of the response instead of the raw data. The simplified item has ${what}.`,
+	};
+}
+
+/**
+ * How requests are sent, the same for every operation (defineOperation adds it): read once per run by the router
+ * and applied by the API client. The credential's rate limit applies whatever these are.
+ */
+export const requestOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Max Concurrent Requests',
+			name: 'concurrency',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 1, maxValue: 50 },
+			description:
+				"How many items are sent to Referral Factory at the same time. The credential's rate limit applies whatever this is.",
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'timeout',
+			type: 'number',
+			default: 30,
+			typeOptions: { minValue: 1 },
+			description:
+				'How long to wait for one answer. Referral Factory sometimes takes over 25 seconds; a timed-out add is checked before it is sent again.',
+		},
+		{
+			displayName: 'Retry For Up To (Seconds)',
+			name: 'retryFor',
+			type: 'number',
+			default: 120,
+			typeOptions: { minValue: 1 },
+			description:
+				'How long to keep retrying an item after rate limits, server failures or network drops before it fails',
+		},
+	],
+};
+
+/** Additional Fields of a person being added (a referrer now, a lead later): custom fields, notification, promotion. */
+export const newPersonAdditionalFields: INodeProperties = {
+	displayName: 'Additional Fields',
+	name: 'additionalFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	options: [
+		{
+			displayName: 'Create Promotion Code',
+			name: 'promotion',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to also create a promotion code for the person (works only when Stripe is connected to Referral Factory)',
+		},
+		{
+			displayName: 'Custom Fields',
+			name: 'customFields',
+			type: 'fixedCollection',
+			placeholder: 'Add Custom Field',
+			default: {},
+			typeOptions: { multipleValues: true },
+			description: 'Values for the fields of the campaign form, such as Last Name or Company',
+			options: [
+				{
+					displayName: 'Field',
+					name: 'field',
+					values: [
+						{
+							displayName: 'Field Name or ID',
+							name: 'label',
+							type: 'options',
+							typeOptions: {
+								loadOptionsMethod: 'getCampaignFields',
+								loadOptionsDependsOn: ['campaignId.value'],
+							},
+							default: '',
+							description:
+								'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+						},
+						{
+							displayName: 'Value',
+							name: 'value',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. Smith',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Send Welcome Notification',
+			name: 'notify',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether Referral Factory sends the person its welcome notification. When off, the campaign's own welcome email settings apply.",
+		},
+	],
+};

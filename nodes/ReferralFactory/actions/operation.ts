@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ApiClient } from '../transport';
+import { requestOptions } from './common.descriptions';
+import type { OperationName, Resource } from './node.type';
+
+export type OperationResult = IDataObject | IDataObject[];
+
+/** One item, checked and ready: sending it needs only the run's API client. */
+export type PreparedItem = (client: ApiClient) => Promise<OperationResult>;
+
+/** What the router knows of an operation: its fields, and how to check one item without sending anything. */
+export interface Operation {
+	description: INodeProperties[];
+	prepare(context: IExecuteFunctions, itemIndex: number): PreparedItem;
+}
+
+export interface ItemRun<Request> {
+	client: ApiClient;
+	itemIndex: number;
+	request: Request;
+}
+
+interface Placement<R extends Resource> {
+	resource: R;
+	operation: OperationName<R>;
+	/** The operation's own fields, without displayOptions; the request options are added after them. */
+	properties: INodeProperties[];
+}
+
+interface WithPrepare<R extends Resource, Request> extends Placement<R> {
+	/** Reads and checks one item's parameters; throws (naming the item and the field) before anything is sent. */
+	prepare(this: IExecuteFunctions, itemIndex: number): Request;
+	execute(this: IExecuteFunctions, run: ItemRun<Request>): Promise<OperationResult>;
+}
+
+interface WithoutPrepare<R extends Resource> extends Placement<R> {
+	execute(this: IExecuteFunctions, run: ItemRun<undefined>): Promise<OperationResult>;
+}
+
+/**
+ * Defines an operation: its fields shown only for its resource and operation, and an execute whose request is
+ * whatever its prepare returned, checked by the compiler.
+ */
+export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R, Request>): Operation;
+export function defineOperation<R extends Resource>(spec: WithoutPrepare<R>): Operation;
+export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R, Request> | WithoutPrepare<R>): Operation {
+	const show = { show: { resource: [spec.resource], operation: [spec.operation] } };
+	return {
+		description: updateDisplayOptions(show, [...spec.properties, requestOptions]),
+		prepare(context, itemIndex) {
+			if ('prepare' in spec) {
+				const request = spec.prepare.call(context, itemIndex);
+				return async (client) => await spec.execute.call(context, { client, itemIndex, request });
+			}
+			return async (client) => await spec.execute.call(context, { client, itemIndex, request: undefined });
+		},
+	};
+}

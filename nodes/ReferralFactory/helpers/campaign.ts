@@ -1,0 +1,62 @@
+import type { ApiClient } from '../transport';
+import { apiPath, unwrapData } from '../transport';
+
+/**
+ * The one rule for a campaign ID: a positive whole number ([DEV-CAMP]; campaign_id is an integer in every source).
+ * The resource locator's By ID check, the item validation and the custom-field loader all use it.
+ */
+export const CAMPAIGN_ID_PATTERN = '^\\s*[1-9][0-9]*\\s*$';
+const CAMPAIGN_ID = new RegExp(CAMPAIGN_ID_PATTERN);
+
+/** The campaign ID in `value` (a number, or text with surrounding spaces), or undefined if it is not one. */
+export function parseCampaignId(value: unknown): number | undefined {
+	const raw = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : undefined;
+	if (raw === undefined || !CAMPAIGN_ID.test(raw)) return undefined;
+	const id = Number(raw.trim());
+	return Number.isSafeInteger(id) ? id : undefined;
+}
+
+export interface CampaignField {
+	id?: string;
+	label?: string;
+	required?: boolean;
+}
+
+/** The form fields a referrer fills in for a campaign ([DEV-CAMP] `fields.person_referring`), read once per run. */
+export async function referrerFields(
+	client: ApiClient,
+	campaignId: number,
+	options: { itemIndex?: number; deadline?: number } = {},
+): Promise<CampaignField[]> {
+	return await client.once(`campaign-fields:${campaignId}`, async () => {
+		const campaign = unwrapData<{ fields?: { person_referring?: unknown } } | undefined>(
+			await client.request('GET', apiPath('campaigns', campaignId), {
+				...options,
+				notFound: campaignNotFound(campaignId),
+			}),
+		);
+		const fields = campaign?.fields?.person_referring;
+		return Array.isArray(fields) ? (fields as CampaignField[]) : [];
+	});
+}
+
+export function campaignNotFound(campaignId: number) {
+	return {
+		message: `Campaign ${campaignId} was not found`,
+		description:
+			'Pick the campaign from the list, or copy its ID in Referral Factory from Campaigns → Edit Campaign → Integration → API.',
+	};
+}
+
+/**
+ * The label the API expects in `meta` for what the user chose: the custom field picker offers labels, and an
+ * expression may give a field's ID instead ([DEV-USER]: `meta.*.field` is the campaign field's label). Anything
+ * else goes through as it is, and Referral Factory names it in its answer.
+ */
+export function labelFor(fields: CampaignField[], chosen: string): string {
+	const wanted = chosen.toLowerCase();
+	const byLabel = fields.find((field) => field.label?.toLowerCase() === wanted);
+	if (byLabel?.label) return byLabel.label;
+	const byId = fields.find((field) => String(field.id ?? '').toLowerCase() === wanted);
+	return byId?.label ?? chosen;
+}

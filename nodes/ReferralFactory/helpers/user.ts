@@ -1,0 +1,114 @@
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { ApiClient } from '../transport';
+import { fieldMessages, requestPages, unwrapData } from '../transport';
+
+/** The user object as the API returns it (shared/referral-factory-api.md §3.12); every field may be missing. */
+export interface ApiUser extends IDataObject {
+	id?: number;
+	campaign_id?: number;
+	referrer_id?: number | null;
+	code?: string;
+	url?: string;
+	first_name?: string;
+	email?: string;
+	source?: string;
+	type?: string;
+	signed_up_at?: string;
+	qualified_at?: string | null;
+	promotion?: { code?: string } | null;
+	qr?: { src?: string; url?: string } | null;
+	meta?: Array<{ field?: string; value?: unknown }>;
+}
+
+/**
+ * The simplified person, the same for every operation that outputs one (and for the trigger): what the next steps
+ * of a workflow need, in the user's words. `referralLink` and `referralCode` are the API's `url` and `code`.
+ */
+export function simplifyUser(user: ApiUser): IDataObject {
+	const simplified: IDataObject = {
+		id: user.id ?? null,
+		referralLink: user.url ?? null,
+		referralCode: user.code ?? null,
+		firstName: user.first_name ?? null,
+		email: user.email ?? null,
+		campaignId: user.campaign_id ?? null,
+		type: user.type ?? null,
+		source: user.source ?? null,
+		signedUpAt: user.signed_up_at ?? null,
+		// v2 documents qualified_at; v1 objects carry a boolean `qualified` (§3.12, §7.9): both are read.
+		qualified:
+			user.qualified_at !== undefined ? user.qualified_at !== null : user.qualified === true || user.qualified === 1,
+	};
+	if (user.referrer_id !== undefined && user.referrer_id !== null) simplified.referrerId = user.referrer_id;
+	if (user.promotion?.code) simplified.promotionCode = user.promotion.code;
+	const qr = user.qr?.src ?? user.qr?.url;
+	if (qr) simplified.qrCodeUrl = qr;
+	if (Array.isArray(user.meta) && user.meta.length > 0) {
+		const fields: IDataObject = {};
+		for (const entry of user.meta) {
+			if (typeof entry?.field === 'string') fields[entry.field] = (entry.value ?? null) as IDataObject[string];
+		}
+		simplified.customFields = fields;
+	}
+	return simplified;
+}
+
+/** The user in an answer (`data`, or bare: both are seen, §3.0); an answer without one is an error of its own. */
+export function userFrom(node: INode, response: unknown, itemIndex: number): ApiUser {
+	const user = unwrapData<ApiUser | undefined>(response);
+	if (!user || typeof user !== 'object' || Array.isArray(user)) {
+		throw new NodeApiError(node, { body: (response ?? null) as JsonObject } as JsonObject, {
+			message: `Referral Factory answered without the person [item ${itemIndex}]`,
+			description: 'Check in Referral Factory whether the change was made before running this item again.',
+			itemIndex,
+		});
+	}
+	return user;
+}
+
+/**
+ * The person with this email in this campaign, or undefined. Uses POST /users/search with the filter shape seen in
+ * working code ([CODE-LUUPE]). The search's semantics are INFERRED (§3.4), so every answer is checked again here
+ * and the pages are read to the end: a search that ignored a filter would still be read correctly.
+ */
+export async function findUserByEmail(
+	client: ApiClient,
+	campaignId: number,
+	email: string,
+	options: { itemIndex?: number; deadline?: number },
+): Promise<ApiUser | undefined> {
+	const wanted = email.toLowerCase();
+	const pages = requestPages<ApiUser>(client, 'POST', '/users/search', {
+		...options,
+		// A search changes nothing, so it may be retried like a GET.
+		idempotent: true,
+		body: {
+			filters: {
+				value: [
+					{ field: 'email', value: email, operator: '=' },
+					{ field: 'campaign_id', value: String(campaignId), operator: '=' },
+				],
+				operator: 'AND',
+			},
+		},
+	});
+	for await (const users of pages) {
+		const found = users.find(
+			(user) =>
+				String(user?.email ?? '').toLowerCase() === wanted && String(user?.campaign_id ?? campaignId) === String(campaignId),
+		);
+		if (found) return found;
+	}
+	return undefined;
+}
+
+/** A 422 whose `email` messages say the address is taken: the API's other answer to a repeated email (§4.3). */
+export function isEmailTaken(error: unknown): boolean {
+	const { httpCode, errorResponse } = error as { httpCode?: unknown; errorResponse?: { body?: unknown } };
+	if (String(httpCode) !== '422') return false;
+	return fieldMessages(errorResponse?.body).some(
+		({ field, message }) => field === 'email' && /taken|exists|already|duplicate/i.test(message),
+	);
+}

@@ -1,0 +1,84 @@
+import type { IHttpRequestMethods } from 'n8n-workflow';
+
+import type { ApiClient, RequestOptions } from './client';
+
+/** The API's largest page ([MINDCLOUD], [SKILL]: `per_page` max 250). */
+export const MAX_PAGE_SIZE = 250;
+
+export interface Page<T> {
+	items: T[];
+	hasMore: boolean;
+}
+
+/**
+ * Reads the items and the end of the list from one page. The envelope beyond `data`, `links.next` and
+ * `meta.current_page` is INFERRED (shared/referral-factory-api.md §3.0), so the list ends at whichever of these
+ * comes first: `links.next` present and empty, `meta.current_page >= meta.last_page`, or a page shorter than
+ * `per_page`. A bare array is read as one page's items.
+ */
+export function readPage<T>(body: unknown, perPage: number): Page<T> {
+	const envelope = (body && typeof body === 'object' ? body : {}) as {
+		data?: unknown;
+		links?: { next?: unknown };
+		meta?: { current_page?: unknown; last_page?: unknown };
+	};
+	const items = (Array.isArray(envelope.data) ? envelope.data : Array.isArray(body) ? body : []) as T[];
+	let hasMore = items.length >= perPage;
+	if (envelope.links && typeof envelope.links === 'object' && 'next' in envelope.links && !envelope.links.next) {
+		hasMore = false;
+	}
+	const current = Number(envelope.meta?.current_page);
+	const last = Number(envelope.meta?.last_page);
+	if (envelope.meta && Number.isFinite(current) && Number.isFinite(last) && current >= last) hasMore = false;
+	return { items, hasMore };
+}
+
+/** Requests one page of a list or search endpoint (`page` and `per_page` in the query, as the API pages). */
+export async function requestPage<T>(
+	client: ApiClient,
+	method: IHttpRequestMethods,
+	path: string,
+	page: number,
+	perPage: number,
+	options: RequestOptions = {},
+): Promise<Page<T>> {
+	const qs = { ...(options.qs ?? {}), page, per_page: perPage };
+	return readPage<T>(await client.request(method, path, { ...options, qs }), perPage);
+}
+
+/** Every page of a list, one after another, until its end; the caller may stop early. */
+export async function* requestPages<T>(
+	client: ApiClient,
+	method: IHttpRequestMethods,
+	path: string,
+	options: RequestOptions & { pageSize?: number } = {},
+): AsyncGenerator<T[]> {
+	const { pageSize = MAX_PAGE_SIZE, ...request } = options;
+	for (let page = 1; ; page++) {
+		const { items, hasMore } = await requestPage<T>(client, method, path, page, pageSize, request);
+		if (items.length > 0) yield items;
+		if (!hasMore || items.length === 0) return;
+	}
+}
+
+/**
+ * n8n's Return All / Limit over a list: every item when `returnAll`, else the first `limit`. Pages are as large
+ * as the API allows, and no larger than needed for the limit.
+ */
+export async function requestAllItems<T>(
+	client: ApiClient,
+	method: IHttpRequestMethods,
+	path: string,
+	options: RequestOptions & { returnAll: boolean; limit?: number },
+): Promise<T[]> {
+	const { returnAll, limit = 50, ...request } = options;
+	const wanted = returnAll ? Infinity : Math.max(0, Math.floor(limit));
+	const collected: T[] = [];
+	if (wanted === 0) return collected;
+	const pageSize = Math.min(MAX_PAGE_SIZE, wanted);
+	for await (const items of requestPages<T>(client, method, path, { ...request, pageSize })) {
+		collected.push(...items);
+		if (collected.length >= wanted) return collected.slice(0, wanted);
+	}
+	return collected;
+}

@@ -1,0 +1,116 @@
+/**
+ * The sandbox's switches, faults and counters (see server.ts), and the seeded random generator its chaos uses.
+ */
+
+export interface SandboxConfig {
+	/** Requests allowed per token in a rolling window (the real API: 600 a minute). */
+	rateLimit: number;
+	rateWindowMs: number;
+	/** Whether a 429 carries a Retry-After header (the real API documents none). */
+	retryAfterHeader: boolean;
+	/**
+	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
+	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
+	 */
+	duplicates: 'return-existing' | 'reject' | 'allow';
+	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
+	errorStyle: 'documented' | 'plain';
+	/** `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone), so every way to find a list's end is tested. */
+	envelope: 'full' | 'links' | 'meta' | 'bare';
+	/** Search filters on these fields are dropped, as an API that does not apply them would (§3.4 INFERRED). */
+	searchIgnores: string[];
+	/** How many campaigns the store holds after a reset (30: two pages of 25). */
+	campaignCount: number;
+	/** Delay before every API answer, in milliseconds. */
+	latencyMs: number;
+	/** Random faults on API requests, from a seeded generator so a run can be repeated; rates are 0…1. */
+	chaos: Chaos | null;
+}
+
+export interface Chaos {
+	seed: number;
+	/** 5xx before any work is done. */
+	errorBefore?: number;
+	/** The work is done (a user is created), then a 5xx is answered instead. */
+	errorAfter?: number;
+	/** The work is done, then the connection is dropped without an answer. */
+	dropAfter?: number;
+	/** The work is done, then the answer is held for `stallMs` (longer than the client waits). */
+	stallAfter?: number;
+	stallMs?: number;
+	/** An extra delay of `spikeMs` before answering. */
+	spike?: number;
+	spikeMs?: number;
+}
+
+export interface SandboxStats {
+	/** API requests received (with a valid token). */
+	requests: number;
+	/** Of those, refused with 429 for going over the rate limit. */
+	rateLimited: number;
+	/** Faults injected, by kind. */
+	faults: Record<string, number>;
+	/** The most API requests that were being handled at the same time. */
+	maxInFlight: number;
+}
+
+export interface Fault {
+	method?: string;
+	/** The API path (after /api/v2) must start with this. */
+	path?: string;
+	/** The status to answer (default 500); not used with `drop`. */
+	status?: number;
+	body?: unknown;
+	/** `before` (default): instead of doing the work; `after`: the work is done, then this happens instead of the answer. */
+	when?: 'before' | 'after';
+	/** Drop the connection without an answer. */
+	drop?: boolean;
+	/** Hold the answer this long first. */
+	stallMs?: number;
+	/** Put the request's Authorization header into the answer's message, as a debugging proxy might. */
+	echoAuthorization?: boolean;
+	/** Send a Retry-After header (seconds) with the answer. */
+	retryAfter?: number;
+	/** How many matching requests get this; then the fault is gone. */
+	times: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+	status: number;
+	at: number;
+}
+
+export const DEFAULT_TOKEN = 'rf_sandbox_token_0123456789abcdef';
+
+export const DEFAULT_CONFIG: SandboxConfig = {
+	rateLimit: 600,
+	rateWindowMs: 60_000,
+	retryAfterHeader: true,
+	duplicates: 'return-existing',
+	errorStyle: 'documented',
+	envelope: 'full',
+	searchIgnores: [],
+	campaignCount: 30,
+	latencyMs: 0,
+	chaos: null,
+};
+
+
+
+/** A small seeded random generator, so a chaos run can be repeated exactly. */
+export function mulberry32(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
