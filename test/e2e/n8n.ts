@@ -39,6 +39,21 @@ export function installN8n(target: Target): Installed {
 	return { ...target, nodeBinDir, n8nBin: join(CACHE, `n8n-${target.n8n}`, 'node_modules', 'n8n', 'bin', 'n8n') };
 }
 
+/**
+ * Packs the stand-in of Referral Factory's own package (fixtures/vendor-stand-in: its package name and its
+ * credential's name and fields), installed beside ours so that every end-to-end run has both.
+ */
+export function packVendorStandIn(): string {
+	const destination = join(CACHE, 'pack-vendor');
+	rmSync(destination, { recursive: true, force: true });
+	mkdirSync(destination, { recursive: true });
+	execFileSync('npm', ['pack', '--loglevel=warn', '--pack-destination', destination], {
+		cwd: join(__dirname, 'fixtures', 'vendor-stand-in'),
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	return join(destination, readdirSync(destination).find((f) => f.endsWith('.tgz'))!);
+}
+
 /** Builds and packs the package; returns the tarball's path. */
 export function packPackage(): string {
 	const destination = join(CACHE, 'pack');
@@ -55,12 +70,12 @@ export function packPackage(): string {
  * A fresh n8n user folder with the packed package installed in .n8n/nodes, as Settings → Community Nodes does.
  * `--legacy-peer-deps`: the package then uses n8n's own n8n-workflow, as in a real install.
  */
-export function createUserFolder(tarball: string, parent = tmpdir()): string {
+export function createUserFolder(tarball: string, parent = tmpdir(), others: string[] = []): string {
 	const userFolder = mkdtempSync(join(parent, 'rf-n8n-'));
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true }));
-	execFileSync('npm', ['install', tarball, '--legacy-peer-deps', '--no-audit', '--no-fund'], {
+	execFileSync('npm', ['install', tarball, ...others, '--legacy-peer-deps', '--no-audit', '--no-fund'], {
 		cwd: nodesDir,
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});

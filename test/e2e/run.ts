@@ -18,6 +18,7 @@ import {
 	n8nEnv,
 	NODE_TYPE,
 	packPackage,
+	packVendorStandIn,
 	runJson,
 	TARGETS,
 	type CommandResult,
@@ -92,6 +93,21 @@ const checks: Array<{ name: string; workflow: string; check: (result: CommandRes
 		},
 	},
 	{
+		name: "Referral Factory's own package (a stand-in) and ours run side by side, each with its own credential",
+		workflow: 'rfE2eSideBySide1',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const vendor = outputOf(result, 'Vendor Node');
+			assert.equal(vendor.length, 1);
+			assert.deepEqual((vendor[0].json.data as Array<{ id: number }>).map((c) => c.id), [1]);
+			const ours = outputOf(result);
+			assert.equal(ours[0].json.referralCode, sandbox.store.users[0].code);
+			// Each node sent its own credential's token the way its credential says.
+			const sent = sandbox.requests.map((r) => `${r.method} ${r.path} ${r.headers.authorization === `Bearer ${sandbox.token}`}`);
+			assert.deepEqual(sent, ['GET /api/v2/campaigns true', 'POST /api/v2/users true']);
+		},
+	},
+	{
 		name: 'a wrong token fails with a clear message and the token nowhere in the output',
 		workflow: 'rfE2eWrongToken1',
 		check: (result, sandbox) => {
@@ -105,13 +121,13 @@ const checks: Array<{ name: string; workflow: string; check: (result: CommandRes
 	},
 ];
 
-async function runTarget(target: (typeof TARGETS)[number], tarball: string): Promise<{ passed: number; failed: number }> {
+async function runTarget(target: (typeof TARGETS)[number], tarball: string, vendor: string): Promise<{ passed: number; failed: number }> {
 	const label = `n8n ${target.n8n} on Node ${target.node}`;
 	let started = Date.now();
 	const installed = installN8n(target);
 	console.log(`\n== ${label} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 	started = Date.now();
-	const userFolder = createUserFolder(tarball);
+	const userFolder = createUserFolder(tarball, undefined, [vendor]);
 	const sandbox = await startSandbox({ token: `rf_e2e_${randomBytes(8).toString('hex')}` });
 	let passed = 0;
 	let failed = 0;
@@ -125,7 +141,7 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string): Pro
 		assert.equal(credentials.code, 0, `import:credentials failed:\n${credentials.stdout}\n${credentials.stderr}`);
 		for (const file of readdirSync(join(FIXTURES, 'workflows'))) {
 			const text = readFileSync(join(FIXTURES, 'workflows', file), 'utf8');
-			assert.ok(text.includes(NODE_TYPE));
+			assert.ok(text.includes(NODE_TYPE), `${file} does not use ${NODE_TYPE}`);
 			writeFileSync(join(imports, 'workflows', file), fill(text, values));
 			const imported = await n8nCommand(installed, env, ['import:workflow', `--input=${join(imports, 'workflows', file)}`]);
 			assert.equal(imported.code, 0, `import:workflow ${file} failed:\n${imported.stdout}\n${imported.stderr}`);
@@ -159,12 +175,13 @@ async function main(): Promise<number> {
 	assert.ok(targets.length > 0, `no target n8n ${only}`);
 	const started = Date.now();
 	const tarball = packPackage();
-	console.log(`packed ${tarball}`);
+	const vendor = packVendorStandIn();
+	console.log(`packed ${tarball}\n   with the stand-in of the vendor's package beside it: ${vendor}`);
 	let passed = 0;
 	let failed = 0;
 	for (const target of targets) {
 		try {
-			const result = await runTarget(target, tarball);
+			const result = await runTarget(target, tarball, vendor);
 			passed += result.passed;
 			failed += result.failed;
 		} catch (error) {

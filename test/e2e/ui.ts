@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { chromium, type Page } from 'playwright-core';
 
-import { OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
+import { CREDENTIAL, CREDENTIAL_TYPE, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
 import { freePort, recordCounts, ROOT } from './n8n';
 
 const SHOTS = join(ROOT, 'test-results', 'ui');
@@ -27,12 +27,17 @@ const CHROMIUM_FLAGS = [
 	'--disable-dev-shm-usage',
 ];
 
+const counts = { passed: 0, failed: 0 };
+
+/** One check: counted as passed only when it ran to its end; the first failure ends the run (later checks build on it). */
 async function step<T>(page: Page, name: string, action: () => Promise<T>): Promise<T> {
 	try {
 		const result = await action();
+		counts.passed++;
 		console.log(`   ✓ ${name}`);
 		return result;
 	} catch (error) {
+		counts.failed++;
 		await page.screenshot({ path: join(SHOTS, 'failure.png'), fullPage: true }).catch(() => undefined);
 		throw new Error(`${name}: ${(error as Error).message}\n(see test-results/ui/failure.png)`);
 	}
@@ -49,7 +54,6 @@ async function main(): Promise<number> {
 		headless: true,
 		args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`].filter((flag) => !flag.startsWith('--user-data-dir')),
 	});
-	let passed = 0;
 	try {
 		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
 		const page = await context.newPage();
@@ -59,6 +63,30 @@ async function main(): Promise<number> {
 				data: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
 			});
 			assert.equal(login.status(), 200, await login.text());
+		});
+
+		// What the credential's Test (n8n 2.41: tested on save, and "Retry") sends: POST /rest/credentials/test, run
+		// by n8n's own credentials tester with the credential as saved plus the edited fields.
+		const testCredential = async (accessToken: string) => {
+			const response = await context.request.post(`${dev.editorUrl}/rest/credentials/test`, {
+				data: { credentials: { ...CREDENTIAL, type: CREDENTIAL_TYPE, data: { accessToken, baseUrl: dev.sandbox.baseUrl } } },
+			});
+			assert.equal(response.status(), 200, await response.text());
+			return ((await response.json()) as { data: { status: string; message: string } }).data;
+		};
+		await step(page, "the credential's test succeeds with the sandbox token, in n8n's own tester", async () => {
+			const before = dev.sandbox.requests.length;
+			const result = await testCredential(dev.sandbox.token);
+			assert.equal(result.status, 'OK', result.message);
+			const sent = dev.sandbox.requests.slice(before);
+			assert.deepEqual(sent.map((r) => `${r.method} ${r.path} ${r.status}`), ['GET /api/v2/campaigns 200']);
+		});
+		await step(page, "the credential's test names the rejected token, and not the token", async () => {
+			const wrong = 'rf_wrong_token_for_the_test_button';
+			const result = await testCredential(wrong);
+			assert.equal(result.status, 'Error');
+			assert.match(result.message, /Referral Factory rejected the access token/);
+			assert.ok(!result.message.includes(wrong));
 		});
 
 		await step(page, 'open the example workflow', async () => {
@@ -113,24 +141,24 @@ async function main(): Promise<number> {
 		});
 		await page.screenshot({ path: join(SHOTS, 'node-output-after-execution.png') });
 		console.log('   screenshot: test-results/ui/node-output-after-execution.png');
-		passed = 6;
 	} finally {
 		await browser.close();
 		rmSync(profile, { recursive: true, force: true });
 		await dev.stop();
 	}
 	console.log(`browser check: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-	console.log(`${passed} passed, 0 failed`);
-	recordCounts('ui', passed, 0);
-	return 0;
+	console.log(`${counts.passed} passed, ${counts.failed} failed`);
+	recordCounts('ui', counts.passed, counts.failed);
+	return counts.failed === 0 && counts.passed > 0 ? 0 : 1;
 }
 
 main().then(
 	(code) => process.exit(code),
 	(error: unknown) => {
 		console.error(String((error as Error).message ?? error));
-		console.log('0 passed, 1 failed');
-		recordCounts('ui', 0, 1);
+		counts.failed = Math.max(1, counts.failed);
+		console.log(`${counts.passed} passed, ${counts.failed} failed`);
+		recordCounts('ui', counts.passed, counts.failed);
 		process.exit(1);
 	},
 );
