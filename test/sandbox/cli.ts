@@ -18,7 +18,7 @@ async function main(): Promise<void> {
 		.join('\n');
 	console.log(`Referral Factory sandbox listening on ${sandbox.url}
 
-  Credential "Referral Factory API":
+  Credential "Referral Factory Public API":
     API Access Token  ${sandbox.token}
     Base URL          ${sandbox.baseUrl}
 
