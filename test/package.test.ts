@@ -45,6 +45,22 @@ describe('the package as n8n loads it', () => {
 		expect(referralFactoryNode.description.credentials).toEqual([{ name: 'referralFactoryPublicApi', required: true }]);
 	});
 
+	it('links documentation without a #fragment (n8n appends its tracking query after the URL)', () => {
+		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'ReferralFactory', 'ReferralFactory.node.json'), 'utf8'));
+		const urls = [
+			credentialTypes.referralFactoryPublicApi.documentationUrl,
+			...Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat().map((r) => r.url),
+		];
+		expect(urls.length).toBeGreaterThan(1);
+		for (const url of urls) expect(url).toMatch(/^https:\/\/[^#]+$/);
+	});
+
+	it('is an API node, not a transform, with a credential type name of its own', () => {
+		expect(referralFactoryNode.description.group).not.toContain('transform');
+		// n8n-nodes-referral-factory (Referral Factory's own package) names its credential referralFactoryApi.
+		expect(Object.keys(credentialTypes)).not.toContain('referralFactoryApi');
+	});
+
 	it('has a codex file that names the node by its package type', () => {
 		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'ReferralFactory', 'ReferralFactory.node.json'), 'utf8'));
 		expect(codex.node).toBe(`${packageJson.name}.${referralFactoryNode.description.name}`);
