@@ -1,209 +1,31 @@
 /**
  * Runs workflows with this package's node in n8n's own execution engine, in-process: n8n-core's WorkflowExecute
  * with real parameter and expression resolution and the real httpRequestWithAuthentication (axios) talking HTTP
- * to the sandbox. Node and credential classes are found through package.json's `n8n` section, as n8n's loader
- * finds them. The one piece written here is the credentials store (ICredentialsHelper): in n8n it lives in the
- * server package with a database; this one keeps credentials in memory and applies the credential's own
- * `authenticate` block with the workflow's expression engine, as n8n's server does.
+ * to the sandbox. The package's classes come from package-types.ts, the in-memory credentials store from
+ * credentials.ts.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-
 import { Container } from '@n8n/di';
-import {
-	ExecutionLifecycleHooks,
-	LoadOptionsContext,
-	WorkflowExecute,
-} from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
-	ICredentialDataDecryptedObject,
-	ICredentials,
-	ICredentialType,
 	IExecuteData,
-	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
-	INodeProperties,
-	INodeType,
-	INodeTypes,
-	IRequestOptionsSimplified,
 	IRun,
 	ITaskData,
-	IVersionedNodeType,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import {
-	createRunExecutionData,
-	ICredentialsHelper,
-	isExpression,
-	NodeConnectionTypes,
-	Workflow,
-} from 'n8n-workflow';
+import { createRunExecutionData, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 
-import packageJson from '../../package.json';
+import { credentialsHelper } from './credentials';
+import { CREDENTIAL_NAME, nodeTypes, REFERRAL_FACTORY_TYPE, referralFactoryNode } from './package-types';
 
-const ROOT = join(__dirname, '..', '..');
-export const PACKAGE_NAME = packageJson.name;
-export const CREDENTIAL_NAME = 'referralFactoryPublicApi';
+export * from './credentials';
+export * from './package-types';
 
-const loadModule = createRequire(__filename);
-
-// Tests load the TypeScript sources behind the paths in package.json; RF_NODE_SOURCE=dist (the demo) loads the
-// compiled build itself.
-const FROM_DIST = process.env.RF_NODE_SOURCE === 'dist';
-
-/** Loads a class the way n8n's loader does: the file named in package.json, the class named after the file. */
-function loadClass<T>(distPath: string, suffix: '.node.js' | '.credentials.js'): T {
-	const source = FROM_DIST
-		? join(ROOT, distPath)
-		: join(ROOT, distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
-	const className = distPath.split('/').pop()!.replace(suffix, '');
-	const exported = (loadModule(source) as Record<string, new () => T>)[className];
-	if (!exported) throw new Error(`${source} does not export a class named ${className}`);
-	return new exported();
-}
-
-export const credentialTypes: Record<string, ICredentialType> = Object.fromEntries(
-	packageJson.n8n.credentials.map((path) => {
-		const credential = loadClass<ICredentialType>(path, '.credentials.js');
-		return [credential.name, credential];
-	}),
-);
-
-export const nodeTypeList: INodeType[] = packageJson.n8n.nodes.map((path) =>
-	loadClass<INodeType>(path, '.node.js'),
-);
-
-export function nodeTypeName(node: INodeType): string {
-	return `${PACKAGE_NAME}.${node.description.name}`;
-}
-
-export const referralFactoryNode = nodeTypeList.find((n) => n.description.name === 'referralFactory')!;
-export const REFERRAL_FACTORY_TYPE = nodeTypeName(referralFactoryNode);
-
-/** The description of a node that exists only for a test or a measurement, using the package's credential. */
-export function helperNodeDescription(name: string, properties: INodeProperties[] = []): INodeType['description'] {
-	return {
-		displayName: name,
-		name,
-		group: ['transform'],
-		version: 1,
-		description: '',
-		defaults: {},
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: CREDENTIAL_NAME, required: true }],
-		properties,
-	};
-}
-
-export class PackageNodeTypes implements INodeTypes {
-	private readonly types = new Map<string, INodeType>();
-
-	register(name: string, type: INodeType): void {
-		this.types.set(name, type);
-	}
-
-	getByName(name: string): INodeType | IVersionedNodeType {
-		const type = this.types.get(name);
-		if (!type) throw new Error(`Unknown node type ${name}`);
-		return type;
-	}
-
-	getByNameAndVersion(name: string): INodeType {
-		return this.getByName(name) as INodeType;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
-
-export const nodeTypes = new PackageNodeTypes();
-for (const node of nodeTypeList) nodeTypes.register(nodeTypeName(node), node);
-
-/** In-memory credentials; `authenticate` resolves the credential type's generic block as n8n's server does. */
-class InMemoryCredentialsHelper extends ICredentialsHelper {
-	readonly stored = new Map<string, ICredentialDataDecryptedObject>();
-
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		typeName: string,
-		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
-		workflow: Workflow,
-		node: INode,
-	): Promise<IHttpRequestOptions> {
-		const type = credentialTypes[typeName];
-		const { authenticate } = type;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-		if (authenticate?.type === 'generic') {
-			const resolve = (value: string) =>
-				isExpression(value)
-					? String(
-							workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ??
-								'',
-						)
-					: value;
-			for (const [target, entries] of Object.entries(authenticate.properties)) {
-				const bag = ((requestOptions as unknown as Record<string, Record<string, unknown>>)[target] ??= {});
-				for (const [key, value] of Object.entries(entries as Record<string, string>)) {
-					bag[resolve(key)] = resolve(value);
-				}
-			}
-		}
-		return requestOptions as IHttpRequestOptions;
-	}
-
-	async preAuthentication(): Promise<undefined> {
-		return undefined;
-	}
-
-	async getCredentials(): Promise<ICredentials> {
-		throw new Error('Not used by this package');
-	}
-
-	async getDecrypted(
-		_additionalData: IWorkflowExecuteAdditionalData,
-		nodeCredentials: { id: string | null },
-		type: string,
-	): Promise<ICredentialDataDecryptedObject> {
-		const data = this.stored.get(`${type}:${nodeCredentials.id}`);
-		if (!data) throw new Error(`No ${type} credential with id ${nodeCredentials.id}`);
-		// A copy, as n8n decrypts a fresh object for every call.
-		return { ...data };
-	}
-
-	async updateCredentials(): Promise<void> {}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {}
-
-	getCredentialsProperties(type: string): INodeProperties[] {
-		return credentialTypes[type].properties;
-	}
-}
-
-export const credentialsHelper = new InMemoryCredentialsHelper();
-
-let credentialCounter = 0;
-/** Stores a Referral Factory API credential and returns the reference a node puts in `credentials`. */
-export function addCredential(data: {
-	accessToken: string;
-	baseUrl?: string;
-	rateLimit?: number;
-	rateLimitWindow?: number;
-}): { id: string; name: string } {
-	const id = String(++credentialCounter);
-	credentialsHelper.stored.set(`${CREDENTIAL_NAME}:${id}`, { ...data } as ICredentialDataDecryptedObject);
-	return { id, name: `Referral Factory ${id}` };
-}
 
 export function additionalData(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
 	const unused = async () => {
