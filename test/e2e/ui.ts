@@ -2,7 +2,8 @@
  * `npm run test:ui`: the node in a real n8n editor, in Debian's Chromium driven by playwright-core (never a
  * downloaded browser). Starts the editor as `npm run dev` does (on free ports), signs in as the owner through the
  * REST API, opens the example workflow, opens the Referral Factory node, checks that its fields render and that
- * the campaign list (From List) shows the sandbox's campaigns, and saves a screenshot in test-results/ui/.
+ * the campaign list (From List) shows the sandbox's campaigns, runs the workflow, then opens the credential (n8n
+ * tests it) and retries the test with a wrong token; screenshots go to test-results/ui/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 
 import { chromium, type Page } from 'playwright-core';
 
-import { CREDENTIAL, CREDENTIAL_TYPE, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
+import { CREDENTIAL, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
 import { freePort, recordCounts, ROOT } from './n8n';
 
 const SHOTS = join(ROOT, 'test-results', 'ui');
@@ -63,30 +64,6 @@ async function main(): Promise<number> {
 				data: { emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password },
 			});
 			assert.equal(login.status(), 200, await login.text());
-		});
-
-		// What the credential's Test (n8n 2.41: tested on save, and "Retry") sends: POST /rest/credentials/test, run
-		// by n8n's own credentials tester with the credential as saved plus the edited fields.
-		const testCredential = async (accessToken: string) => {
-			const response = await context.request.post(`${dev.editorUrl}/rest/credentials/test`, {
-				data: { credentials: { ...CREDENTIAL, type: CREDENTIAL_TYPE, data: { accessToken, baseUrl: dev.sandbox.baseUrl } } },
-			});
-			assert.equal(response.status(), 200, await response.text());
-			return ((await response.json()) as { data: { status: string; message: string } }).data;
-		};
-		await step(page, "the credential's test succeeds with the sandbox token, in n8n's own tester", async () => {
-			const before = dev.sandbox.requests.length;
-			const result = await testCredential(dev.sandbox.token);
-			assert.equal(result.status, 'OK', result.message);
-			const sent = dev.sandbox.requests.slice(before);
-			assert.deepEqual(sent.map((r) => `${r.method} ${r.path} ${r.status}`), ['GET /api/v2/campaigns 200']);
-		});
-		await step(page, "the credential's test names the rejected token, and not the token", async () => {
-			const wrong = 'rf_wrong_token_for_the_test_button';
-			const result = await testCredential(wrong);
-			assert.equal(result.status, 'Error');
-			assert.match(result.message, /Referral Factory rejected the access token/);
-			assert.ok(!result.message.includes(wrong));
 		});
 
 		await step(page, 'open the example workflow', async () => {
@@ -141,6 +118,31 @@ async function main(): Promise<number> {
 		});
 		await page.screenshot({ path: join(SHOTS, 'node-output-after-execution.png') });
 		console.log('   screenshot: test-results/ui/node-output-after-execution.png');
+
+		// n8n 2.41 tests a credential when it is opened or saved, and again with "Retry" (its Test button).
+		const modal = page.locator('[data-test-id="editCredential-modal"]');
+		await step(page, 'opening the credential tests it: "Connection tested successfully"', async () => {
+			const before = dev.sandbox.requests.length;
+			await page.goto(`${dev.editorUrl}/home/credentials/${CREDENTIAL.id}`);
+			await modal.getByText('Connection tested successfully').waitFor({ timeout: 30_000 });
+			const sent = dev.sandbox.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
+			assert.deepEqual(sent, ['GET /api/v2/campaigns 200']);
+		});
+		await step(page, 'Retry with a wrong token shows why: "Referral Factory rejected the access token"', async () => {
+			const wrong = 'rf_wrong_token_typed_in_the_editor';
+			await modal.locator('[data-test-id="parameter-input-accessToken"] input').first().fill(wrong);
+			await modal.getByRole('button', { name: 'Retry' }).click();
+			await modal.getByText('Couldn’t connect with these settings').waitFor({ timeout: 30_000 });
+			await modal.getByText('More details').click().catch(() => undefined);
+			await modal.getByText(/Referral Factory rejected the access token/).waitFor({ timeout: 10_000 });
+			const refused = dev.sandbox.requests.filter((r) => r.status === 401).map((r) => r.headers.authorization);
+			assert.deepEqual(refused, [`Bearer ${wrong}`]);
+			assert.ok(!(await modal.innerText()).includes(wrong), 'the token is shown in the credential panel');
+			await page.screenshot({ path: join(SHOTS, 'credential-test-wrong-token.png') });
+			// Closed without saving: the stored credential keeps the right token.
+			await page.keyboard.press('Escape');
+		});
+		console.log('   screenshot: test-results/ui/credential-test-wrong-token.png');
 	} finally {
 		await browser.close();
 		rmSync(profile, { recursive: true, force: true });
