@@ -1,4 +1,4 @@
-import { runReferralFactoryNode } from './helpers/engine';
+import { addCredential, runReferralFactoryNode } from './helpers/engine';
 import { addReferrerParameters, useSandbox } from './helpers/setup';
 
 const t = useSandbox();
@@ -82,5 +82,25 @@ describe('Continue On Fail', () => {
 		expect(error!.message).toBe('taken@example.com is already a referrer in campaign 1 [item 1]');
 		// One at a time: nothing after the failed item was sent.
 		expect((await t.client.users()).map((u) => u.email).sort()).toEqual(['ann@example.com', 'taken@example.com']);
+	});
+
+	it('turns every item into an error item naming the Base URL when the credential cannot be used', async () => {
+		const credential = addCredential({ accessToken: t.sandbox.token, baseUrl: 'referral-factory.com/api/v2' });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential,
+			parameters: addReferrerParameters(),
+			input: [
+				{ firstName: 'Ann', email: 'ann@example.com' },
+				{ firstName: 'Bad', email: 'not-an-email' },
+			],
+			continueOnFail: true,
+		});
+
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items[0].json.error).toBe(`The credential's Base URL "referral-factory.com/api/v2" is not a web address`);
+		expect(items[1].json.error).toMatch(/^'Email' is not a valid email address/);
+		expect(await t.client.requests()).toEqual([]);
 	});
 });

@@ -86,8 +86,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
-	if (prepared.length > 0) {
-		const client = await ApiClient.create(this, settings);
+	// The credential is read once for the run; if it cannot be used (a Base URL that is not a web address), every
+	// item that was to be sent fails with that, as an error item under Continue On Fail.
+	const client = prepared.length > 0 ? await ApiClient.create(this, settings).catch((error: unknown) => ({ error })) : undefined;
+	if (client !== undefined && !(client instanceof ApiClient)) {
+		if (!continueOnFail) throw asNodeError(this, client.error, prepared[0].itemIndex);
+		for (const { itemIndex } of prepared) results[itemIndex] = [errorItem(client.error, itemIndex)];
+	} else if (client !== undefined) {
 		let next = 0;
 		const worker = async () => {
 			while (next < prepared.length && !signal?.aborted && (continueOnFail || failures.size === 0)) {
