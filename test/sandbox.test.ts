@@ -27,6 +27,15 @@ describe('Referral Factory sandbox', () => {
 		expect((await call('GET', '/api/v2/campaigns', undefined, 'nope')).status).toBe(401);
 	});
 
+	it('accepts its token with a .name suffix as another token, counted on its own for the rate limit', async () => {
+		await t.client.configure({ rateLimit: 1 });
+
+		expect((await call('GET', '/api/v2/campaigns', undefined, `${t.sandbox.token}.first`)).status).toBe(200);
+		expect((await call('GET', '/api/v2/campaigns', undefined, `${t.sandbox.token}.second`)).status).toBe(200);
+		expect((await call('GET', '/api/v2/campaigns', undefined, `${t.sandbox.token}.first`)).status).toBe(429);
+		expect((await call('GET', '/api/v2/campaigns', undefined, `${t.sandbox.token}x`)).status).toBe(401);
+	});
+
 	it('pages campaigns in the Laravel envelope', async () => {
 		const { status, body } = await call('GET', '/api/v2/campaigns?page=2&per_page=10');
 

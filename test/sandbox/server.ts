@@ -159,7 +159,9 @@ export async function startSandbox(options: {
 			send(res, answer);
 		};
 		if (apiPath === undefined) return finish(fail(404, 'Not Found -- The specified resource could not be found.'));
-		if (auth !== `Bearer ${token}`) return finish(fail(401, 'Unauthenticated.'));
+		// Its token, or the token with a `.name` suffix: several tokens, each with its own rate-limit count, for
+		// measurements that must not share one token's limit.
+		if (auth !== `Bearer ${token}` && !auth.startsWith(`Bearer ${token}.`)) return finish(fail(401, 'Unauthenticated.'));
 		const limited = rateLimited(auth, arrived);
 		stats.requests++;
 		if (limited) {
