@@ -68,11 +68,17 @@ describe('the package as n8n loads it', () => {
 	});
 
 	it('keeps the parameter names saved workflows depend on', () => {
-		const names = referralFactoryNode.description.properties.map((p) => p.name);
-		expect(names).toEqual(['resource', 'operation', 'campaignId', 'firstName', 'email', 'ifExists', 'simplify', 'additionalFields', 'options']);
-		const additional = referralFactoryNode.description.properties.find((p) => p.name === 'additionalFields')!;
+		const shownFor = (resource: string, operation: string) =>
+			referralFactoryNode.description.properties.filter((p) => {
+				const show = p.displayOptions?.show ?? {};
+				return (!show.resource || show.resource.includes(resource)) && (!show.operation || show.operation.includes(operation));
+			});
+		expect(shownFor('referrer', 'add').map((p) => p.name)).toEqual([
+			'resource', 'operation', 'campaignId', 'firstName', 'email', 'ifExists', 'simplify', 'additionalFields', 'options',
+		]);
+		const additional = shownFor('referrer', 'add').find((p) => p.name === 'additionalFields')!;
 		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
-		const operation = referralFactoryNode.description.properties.find((p) => p.name === 'operation')!;
-		expect(operation.options).toEqual([expect.objectContaining({ name: 'Add', value: 'add', action: 'Add referrer' })]);
+		const operation = shownFor('referrer', 'add').find((p) => p.name === 'operation')!;
+		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add referrer' }));
 	});
 });

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as campaign from './actions/campaign';
 import * as referrer from './actions/referrer';
 import { router } from './actions/router';
 import { searchCampaigns } from './methods/listSearch';
-import { getCampaignFields } from './methods/loadOptions';
+import { getCampaignFields, getCampaigns } from './methods/loadOptions';
 
 /**
  * Programmatic (execute()) rather than declarative routing: adding a person or issuing a reward is not idempotent,
@@ -43,6 +44,10 @@ export class ReferralFactory implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Campaign',
+						value: 'campaign',
+					},
+					{
 						name: 'Referrer',
 						value: 'referrer',
 					},
@@ -50,12 +55,13 @@ export class ReferralFactory implements INodeType {
 				default: 'referrer',
 			},
 			...referrer.description,
+			...campaign.description,
 		],
 	};
 
 	methods = {
 		listSearch: { searchCampaigns },
-		loadOptions: { getCampaignFields },
+		loadOptions: { getCampaignFields, getCampaigns },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -40,9 +40,12 @@ export function useSandbox(config: Partial<SandboxConfig> = {}, token?: string):
  */
 export function operationParameters(resource: string, operation: string, values: INodeParameters = {}): INodeParameters {
 	const parameters: INodeParameters = { resource, operation, ...values };
-	const shown = referralFactoryNode.description.properties.filter((property) => {
+	const properties = referralFactoryNode.description.properties;
+	// A condition on a parameter that is not set sees its default, as in the editor (Limit shows while Return All is off).
+	const valueOf = (name: string) => parameters[name] ?? properties.find((property) => property.name === name)?.default;
+	const shown = properties.filter((property) => {
 		const show = property.displayOptions?.show ?? {};
-		return Object.entries(show).every(([name, allowed]) => (allowed as unknown[]).includes(parameters[name]));
+		return Object.entries(show).every(([name, allowed]) => (allowed as unknown[]).includes(valueOf(name)));
 	});
 	const names = new Set(shown.map((property) => property.name));
 	for (const name of Object.keys(values)) {

@@ -3,7 +3,7 @@
  * (../shared/referral-factory-api.md §3, §4, §8). server.ts puts HTTP, auth, the rate limit and faults around it.
  */
 import type { SandboxConfig } from './server';
-import type { Campaign, MetaEntry, Store } from './store';
+import type { Campaign, MetaEntry, Store, User } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 // Fields a search may filter on ([MINDCLOUD] sample fields, plus the user object's own, §3.12, §3.13).
@@ -124,7 +124,7 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		return filter instanceof HttpAnswer ? filter : paginate(path, all.filter(filter), query, body);
 	};
 
-	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign } => {
+	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign; referrer?: User } => {
 		const errors: Errors = {};
 		const add = (f: string, m: string) => (errors[f] ??= []).push(m);
 		const text = (f: string, label: string) => {
@@ -147,6 +147,24 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 			if (body[flag] !== undefined && typeof body[flag] !== 'boolean') add(flag, `The ${flag} field must be true or false.`);
 		}
 		if (body.meta !== undefined && !Array.isArray(body.meta)) add('meta', 'The meta must be an array.');
+		// A lead: `referrer: {field: id|code|email, value}` ([SKILL]); the referrer must be in the same campaign (INFERRED).
+		let referrer: User | undefined;
+		if (body.referrer !== undefined) {
+			const ref = body.referrer as { field?: unknown; value?: unknown } | null;
+			const field = String(ref?.field ?? '');
+			if (!ref || typeof ref !== 'object' || !['id', 'code', 'email'].includes(field)) {
+				add('referrer.field', 'The selected referrer.field is invalid.');
+			} else {
+				const value = String(ref.value ?? '');
+				referrer = store.users.find(
+					(u) =>
+						u.type === 'person_referring' &&
+						String(u.campaign_id) === String(Number(body.campaign_id)) &&
+						(field === 'id' ? String(u.id) === value : field === 'code' ? u.code === value : u.email === value.toLowerCase()),
+				);
+				if (!referrer) add('referrer', 'The selected referrer is invalid.');
+			}
+		}
 		const campaign = errors.campaign_id ? undefined : store.findCampaign(String(Number(body.campaign_id)));
 		if (campaign && Array.isArray(body.meta)) {
 			const labels = new Map(campaign.fields.person_referring.map((f) => [f.label.toLowerCase(), f]));
@@ -169,7 +187,7 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 				}
 			}
 		}
-		return { errors, campaign };
+		return { errors, campaign, referrer };
 	};
 
 	/** PUT /users/qualification (§3.6): by id, code, or email with campaign_id; `qualified` true or false. */
@@ -210,7 +228,7 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		if (segments[0] === 'users' && segments.length === 1) {
 			return route(['GET', 'POST'], () => {
 				if (method === 'GET') return paginate('/users', store.users.map((u) => store.present(u)), query);
-				const { errors, campaign } = validateCreate(json);
+				const { errors, campaign, referrer } = validateCreate(json);
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
 				const email = String(json.email).trim();
@@ -227,6 +245,7 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 					email,
 					meta: Array.isArray(json.meta) ? (json.meta as MetaEntry[]).map((m) => ({ field: m.field, value: m.value })) : [],
 					promotion: json.promotion === true,
+					referrer,
 				});
 				return new HttpAnswer(201, { data: store.present(user), message: 'User created successfully.' });
 			});

@@ -42,33 +42,48 @@ export function campaignLocator(description: string): INodeProperties {
 }
 
 /**
- * A person (referrer or lead) identified by ID or referral code. An email is unique only within a campaign
- * (shared/referral-factory-api.md §4.3), so operations that find a person by email add a campaign of their own.
+ * A person (referrer or lead): by ID, by referral code, or by email. An email is unique only within a campaign
+ * (shared/referral-factory-api.md §4.3), so By Email needs the Campaign field beside it. n8n cannot show a field for
+ * one mode of a resource locator only (display conditions name parameters, not a locator's mode), so the Campaign
+ * is always there, optional, and required by the node's own check when the person is given by email.
  */
-export function personLocator(name: string, displayName: string, description: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'resourceLocator',
-		default: { mode: 'id', value: '' },
-		required: true,
-		description,
-		modes: [
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1042',
-				validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
-			},
-			{
-				displayName: 'By Referral Code',
-				name: 'code',
-				type: 'string',
-				placeholder: 'e.g. ueONFmUp',
-			},
-		],
-	};
+export function personLookup(name: string, displayName: string, description: string): INodeProperties[] {
+	return [
+		{
+			displayName,
+			name,
+			type: 'resourceLocator',
+			default: { mode: 'id', value: '' },
+			required: true,
+			description,
+			modes: [
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 1042',
+					validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
+				},
+				{
+					displayName: 'By Referral Code',
+					name: 'code',
+					type: 'string',
+					placeholder: 'e.g. ueONFmUp',
+				},
+				{
+					displayName: 'By Email',
+					name: 'email',
+					type: 'string',
+					placeholder: 'e.g. nathan@example.com',
+				},
+			],
+		},
+		{
+			...campaignLocator(`Only when the ${displayName.toLowerCase()} is given by email: the campaign to look the email up in (an email is unique only within a campaign)`),
+			displayName: 'Campaign (for By Email)',
+			required: false,
+		},
+	];
 }
 
 /** n8n's standard pair for lists. */

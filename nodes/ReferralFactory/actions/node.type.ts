@@ -1,6 +1,7 @@
 /** Every resource of the node and its operations, as saved in workflows (these values are a public interface). */
 export interface ReferralFactoryOperations {
-	referrer: 'add';
+	campaign: 'get' | 'getAll';
+	referrer: 'add' | 'delete' | 'get' | 'getAll';
 }
 
 export type Resource = keyof ReferralFactoryOperations;

@@ -4,9 +4,11 @@ import { ExecutionCancelledError, ManualExecutionCancelledError, NodeApiError, N
 import { ApiClient, DEFAULT_SETTINGS, type RequestSettings } from '../transport';
 import type { ReferralFactoryOperations, Resource } from './node.type';
 import type { Operation, PreparedItem } from './operation';
+import * as campaign from './campaign';
 import * as referrer from './referrer';
 
 const operations: { [R in Resource]: Record<ReferralFactoryOperations[R], Operation> } = {
+	campaign: campaign.operations,
 	referrer: referrer.operations,
 };
 
@@ -41,14 +43,12 @@ function seconds(value: unknown, fallback: number): number {
 }
 
 /** Every operation's `options` collection is the request options (common.descriptions.ts). */
-function readRequestOptions(ctx: IExecuteFunctions): { concurrency: number; settings: RequestSettings } {
+function readRequestOptions(ctx: IExecuteFunctions): RequestSettings {
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
-		concurrency: Math.max(1, Math.min(50, Math.floor(Number(options.concurrency) || 5))),
-		settings: {
-			timeoutMs: seconds(options.timeout, DEFAULT_SETTINGS.timeoutMs),
-			retryBudgetMs: seconds(options.retryFor, DEFAULT_SETTINGS.retryBudgetMs),
-		},
+		timeoutMs: seconds(options.timeout, DEFAULT_SETTINGS.timeoutMs),
+		retryBudgetMs: seconds(options.retryFor, DEFAULT_SETTINGS.retryBudgetMs),
+		concurrency: Math.max(1, Math.min(50, Math.floor(Number(options.concurrency) || DEFAULT_SETTINGS.concurrency))),
 	};
 }
 
@@ -70,7 +70,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			description: 'Open the node and pick a resource and an operation again.',
 		});
 	}
-	const { concurrency, settings } = readRequestOptions(this);
+	const settings = readRequestOptions(this);
 	const continueOnFail = this.continueOnFail();
 	const signal = this.getExecutionCancelSignal();
 
@@ -109,7 +109,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				}
 			}
 		};
-		await Promise.all(Array.from({ length: Math.min(concurrency, prepared.length) }, worker));
+		await Promise.all(Array.from({ length: Math.min(settings.concurrency, prepared.length) }, worker));
 	}
 
 	if (signal?.aborted) throw new ManualExecutionCancelledError(this.getExecutionId());

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { ApiClient } from '../transport';
 import { apiPath, unwrapData } from '../transport';
 
@@ -59,4 +61,37 @@ export function labelFor(fields: CampaignField[], chosen: string): string {
 	if (byLabel?.label) return byLabel.label;
 	const byId = fields.find((field) => String(field.id ?? '').toLowerCase() === wanted);
 	return byId?.label ?? chosen;
+}
+
+/** The campaign object as the API returns it (§3.13); every field may be missing. */
+export interface ApiCampaign extends IDataObject {
+	id?: number;
+	name?: string;
+	code?: string;
+	url?: string;
+	status?: string;
+	lang?: string;
+	starts_at?: string | null;
+	ends_at?: string | null;
+	created_at?: string;
+	fields?: { person_referring?: CampaignField[]; person_invited?: CampaignField[] };
+}
+
+const labels = (fields: CampaignField[] | undefined) =>
+	(Array.isArray(fields) ? fields : []).map((field) => field.label).filter((label): label is string => typeof label === 'string');
+
+/** The simplified campaign, in the user's words: what a workflow needs to pick and use a campaign. */
+export function simplifyCampaign(campaign: ApiCampaign): IDataObject {
+	return {
+		id: campaign.id ?? null,
+		name: campaign.name ?? null,
+		code: campaign.code ?? null,
+		signupLink: campaign.url ?? null,
+		status: campaign.status ?? null,
+		language: campaign.lang ?? null,
+		startsAt: campaign.starts_at ?? null,
+		endsAt: campaign.ends_at ?? null,
+		referrerFields: labels(campaign.fields?.person_referring),
+		leadFields: labels(campaign.fields?.person_invited),
+	};
 }

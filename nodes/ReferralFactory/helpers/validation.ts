@@ -70,14 +70,14 @@ export function requireText(
 	return trimmed;
 }
 
-export function requireEmail(ctx: IExecuteFunctions, value: unknown, itemIndex: number): string {
-	const email = requireText(ctx, value, 'Email', itemIndex, 'nathan@example.com');
+export function requireEmail(ctx: IExecuteFunctions, value: unknown, itemIndex: number, field = 'Email'): string {
+	const email = requireText(ctx, value, field, itemIndex, 'nathan@example.com');
 	if (!EMAIL_PATTERN.test(email)) {
 		throw itemError(
 			ctx,
 			itemIndex,
-			`'Email' is not a valid email address: "${email}"`,
-			"Set 'Email' to an address such as nathan@example.com.",
+			`'${field}' is not a valid email address: "${email}"`,
+			`Set '${field}' to an address such as nathan@example.com.`,
 		);
 	}
 	return email;

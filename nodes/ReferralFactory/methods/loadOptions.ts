@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { parseCampaignId, referrerFields } from '../helpers/campaign';
-import { ApiClient } from '../transport';
+import { parseCampaignId, referrerFields, type ApiCampaign } from '../helpers/campaign';
+import { ApiClient, requestAllItems } from '../transport';
 
 // The person's first name and email have fields of their own in the node.
 const BUILT_IN = new Set(['first_name', 'firstname', 'email', 'first name']);
@@ -17,4 +17,12 @@ export async function getCampaignFields(this: ILoadOptionsFunctions): Promise<IN
 			name: field.required ? `${field.label} (required)` : (field.label as string),
 			value: field.label as string,
 		}));
+}
+
+/** Every campaign, for a campaign filter (a list, so Get Many's filters stay a plain collection). */
+export async function getCampaigns(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const campaigns = await requestAllItems<ApiCampaign>(await ApiClient.create(this), 'GET', '/campaigns', { returnAll: true });
+	return campaigns
+		.filter((campaign) => campaign.id !== undefined)
+		.map((campaign) => ({ name: campaign.name ?? `Campaign ${campaign.id}`, value: String(campaign.id) }));
 }

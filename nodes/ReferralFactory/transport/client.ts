@@ -32,15 +32,22 @@ export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLa
 	idempotent?: boolean;
 	/** Give up retrying at this time (ms since the epoch); shared by all requests made for one item. */
 	deadline?: number;
+	/**
+	 * For a DELETE: a 404 on a resend means an earlier attempt, whose answer was lost, did the deletion, so it
+	 * counts as done (`undefined` is returned). A 404 on the first attempt is an error as usual.
+	 */
+	goneAfterResend?: boolean;
 }
 
-/** How long to wait for an answer and how long to keep retrying; set by the node from its options. */
+/** How long to wait for an answer, how long to keep retrying, how many at a time; from the node's options. */
 export interface RequestSettings {
 	timeoutMs: number;
 	retryBudgetMs: number;
+	/** Max Concurrent Requests: items sent at the same time, and pages of a list read at the same time. */
+	concurrency: number;
 }
 
-export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: 30_000, retryBudgetMs: 120_000 };
+export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: 30_000, retryBudgetMs: 120_000, concurrency: 5 };
 
 /** A failure after which a request that is not idempotent may or may not have been carried out. */
 export type ApiError = NodeApiError & { ambiguous?: boolean };
@@ -220,6 +227,7 @@ export class ApiClient {
 			const status = response?.statusCode;
 			const body = parseBody(response?.body);
 			if (status !== undefined && status >= 200 && status < 300) return body as T;
+			if (status === 404 && attempt > 0 && options.goneAfterResend) return undefined as T;
 
 			const attempts = attempt + 1;
 			const note = attempts > 1 ? ` (${attempts} attempts)` : '';

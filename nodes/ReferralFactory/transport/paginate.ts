@@ -8,6 +8,8 @@ export const MAX_PAGE_SIZE = 250;
 export interface Page<T> {
 	items: T[];
 	hasMore: boolean;
+	/** `meta.last_page`, when the answer says it. */
+	lastPage?: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export function readPage<T>(body: unknown, perPage: number): Page<T> {
 	const current = Number(envelope.meta?.current_page);
 	const last = Number(envelope.meta?.last_page);
 	if (envelope.meta && Number.isFinite(current) && Number.isFinite(last) && current >= last) hasMore = false;
-	return { items, hasMore };
+	return Number.isInteger(last) && last > 0 ? { items, hasMore, lastPage: last } : { items, hasMore };
 }
 
 /** Requests one page of a list or search endpoint (`page` and `per_page` in the query, as the API pages). */
@@ -63,22 +65,45 @@ export async function* requestPages<T>(
 
 /**
  * n8n's Return All / Limit over a list: every item when `returnAll`, else the first `limit`. Pages are as large
- * as the API allows, and no larger than needed for the limit.
+ * as the API allows, and no larger than needed for the limit. When the first page says how many pages there are
+ * (`meta.last_page`), the others are fetched `concurrency` at a time (each still waits for the token's limiter) and
+ * put back in order; without it, pages are read one after another until the end.
  */
 export async function requestAllItems<T>(
 	client: ApiClient,
 	method: IHttpRequestMethods,
 	path: string,
-	options: RequestOptions & { returnAll: boolean; limit?: number },
+	options: RequestOptions & { returnAll: boolean; limit?: number; concurrency?: number },
 ): Promise<T[]> {
-	const { returnAll, limit = 50, ...request } = options;
+	const { returnAll, limit = 50, concurrency = 1, ...request } = options;
 	const wanted = returnAll ? Infinity : Math.max(0, Math.floor(limit));
-	const collected: T[] = [];
-	if (wanted === 0) return collected;
+	if (wanted === 0) return [];
 	const pageSize = Math.min(MAX_PAGE_SIZE, wanted);
-	for await (const items of requestPages<T>(client, method, path, { ...request, pageSize })) {
-		collected.push(...items);
-		if (collected.length >= wanted) return collected.slice(0, wanted);
+	const first = await requestPage<T>(client, method, path, 1, pageSize, request);
+	const collected = [...first.items];
+	let next = 2;
+	let more = first.hasMore && first.items.length > 0;
+	if (more && first.lastPage !== undefined && first.lastPage >= next) {
+		const last = Math.min(first.lastPage, Math.ceil(wanted / pageSize));
+		const pages: Array<Page<T> | undefined> = [];
+		let claimed = next;
+		const worker = async () => {
+			while (claimed <= last) {
+				const page = claimed++;
+				pages[page - next] = await requestPage<T>(client, method, path, page, pageSize, request);
+			}
+		};
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, last - next + 1)) }, worker));
+		for (const page of pages) collected.push(...(page?.items ?? []));
+		// Past what the first page announced only if the list grew meanwhile and its last page says so.
+		const tail = pages[pages.length - 1];
+		more = tail !== undefined && tail.hasMore && tail.items.length > 0;
+		next = last + 1;
 	}
-	return collected;
+	while (more && collected.length < wanted) {
+		const page = await requestPage<T>(client, method, path, next++, pageSize, request);
+		collected.push(...page.items);
+		more = page.hasMore && page.items.length > 0;
+	}
+	return collected.slice(0, wanted);
 }

@@ -1,8 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { add } from './add.operation';
+import { deleteReferrer } from './delete.operation';
+import { get } from './get.operation';
+import { getAll } from './getAll.operation';
 
-export const operations = { add };
+export const operations = { add, delete: deleteReferrer, get, getAll };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,8 +21,29 @@ export const description: INodeProperties[] = [
 				description: 'Add a person to a campaign as a referrer and get their referral link and code',
 				action: 'Add referrer',
 			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a referrer for good; their referral link stops working',
+				action: 'Delete referrer',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a referrer by ID, referral code or email, with their referral link and code',
+				action: 'Get referrer',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List referrers, of one campaign or all',
+				action: 'Get many referrers',
+			},
 		],
 		default: 'add',
 	},
 	...add.description,
+	...deleteReferrer.description,
+	...get.description,
+	...getAll.description,
 ];

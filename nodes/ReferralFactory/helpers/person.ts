@@ -1,0 +1,87 @@
+import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { ApiClient } from '../transport';
+import { apiPath } from '../transport';
+import { findUserByEmail, userFrom, type ApiUser } from './user';
+import { itemError, requireCampaignId, requireEmail, requireText } from './validation';
+
+/** Which kind of person an operation works on: the API calls them person_referring and person_invited. */
+export type Role = 'referrer' | 'lead';
+
+const API_TYPE: Record<Role, string> = { referrer: 'person_referring', lead: 'person_invited' };
+
+/** A person as the user identified them: by ID, by referral code, or by email within a campaign. */
+export type PersonRef =
+	| { mode: 'id'; id: number }
+	| { mode: 'code'; code: string }
+	| { mode: 'email'; email: string; campaignId: number };
+
+/** Reads and checks a person locator (common.descriptions.ts `personLookup`) before anything is sent. */
+export function readPersonRef(ctx: IExecuteFunctions, name: string, label: string, itemIndex: number): PersonRef {
+	const locator = ctx.getNodeParameter(name, itemIndex) as { mode?: unknown; value?: unknown };
+	const value = typeof locator?.value === 'number' ? String(locator.value) : locator?.value;
+	if (locator?.mode === 'email') {
+		const email = requireEmail(ctx, value, itemIndex, label);
+		const campaign = ctx.getNodeParameter('campaignId', itemIndex, '', { extractValue: true });
+		if (campaign === '' || campaign === undefined || campaign === null) {
+			throw itemError(ctx, itemIndex, `'Campaign (for By Email)' is empty, but '${label}' is given by email`, `Pick the campaign the ${label.toLowerCase()} is in: an email is unique only within a campaign. Or give the ${label.toLowerCase()} by ID or referral code.`);
+		}
+		return { mode: 'email', email, campaignId: requireCampaignId(ctx, campaign, itemIndex, 'Campaign (for By Email)') };
+	}
+	const text = requireText(ctx, value, label, itemIndex, locator?.mode === 'code' ? 'ueONFmUp' : '1042');
+	if (locator?.mode === 'code') return { mode: 'code', code: text };
+	if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(Number(text))) {
+		throw itemError(ctx, itemIndex, `'${label}' must be a whole number when given by ID, but it is "${text.slice(0, 50)}"`, `Enter the ${label.toLowerCase()}'s ID, or switch '${label}' to By Referral Code or By Email.`);
+	}
+	return { mode: 'id', id: Number(text) };
+}
+
+function describeRef(role: Role, ref: PersonRef): string {
+	if (ref.mode === 'id') return `${role} with ID ${ref.id}`;
+	if (ref.mode === 'code') return `${role} with referral code ${ref.code}`;
+	return `${role} with email ${ref.email} in campaign ${ref.campaignId}`;
+}
+
+function notFound(role: Role, ref: PersonRef) {
+	return {
+		message: `No ${describeRef(role, ref)} was found`,
+		description: `Check the ${ref.mode === 'code' ? 'referral code' : ref.mode === 'email' ? 'email and the campaign' : 'ID'}: Referral Factory has no such person.`,
+	};
+}
+
+/**
+ * Fetches the person: GET /users/{id or code} (§3.2: `{identifier}` takes an id or a code), or, by email, a search
+ * within the campaign (an email is unique only there). A person of the other kind (a lead asked for as a referrer)
+ * is refused, so that an operation on a referrer never changes a lead. A record without `type` is accepted (§3.12
+ * documents it, but tolerance costs nothing here).
+ */
+export async function fetchPerson(
+	client: ApiClient,
+	node: INode,
+	role: Role,
+	ref: PersonRef,
+	options: { itemIndex: number; deadline: number },
+): Promise<ApiUser> {
+	let user: ApiUser | undefined;
+	if (ref.mode === 'email') {
+		user = await findUserByEmail(client, ref.campaignId, ref.email, options);
+		if (!user) {
+			const { message, description } = notFound(role, ref);
+			throw new NodeApiError(node, { httpCode: '404' } as JsonObject, { message: `${message} [item ${options.itemIndex}]`, description, httpCode: '404', itemIndex: options.itemIndex });
+		}
+	} else {
+		const identifier = ref.mode === 'id' ? ref.id : ref.code;
+		const response = await client.request('GET', apiPath('users', identifier), { ...options, notFound: notFound(role, ref) });
+		user = userFrom(node, response, options.itemIndex);
+	}
+	if (typeof user.type === 'string' && user.type !== API_TYPE[role]) {
+		const other: Role = role === 'referrer' ? 'lead' : 'referrer';
+		throw new NodeApiError(node, { httpCode: '404' } as JsonObject, {
+			message: `The ${describeRef(role, ref).replace(role, 'person')} is a ${other}, not a ${role} [item ${options.itemIndex}]`,
+			description: `Use the ${other === 'lead' ? 'Lead' : 'Referrer'} resource for this person, or check the identifier.`,
+			itemIndex: options.itemIndex,
+		});
+	}
+	return user;
+}

@@ -1,0 +1,94 @@
+import { runReferralFactoryNode } from '../../helpers/engine';
+import { operationParameters, useSandbox } from '../../helpers/setup';
+
+const t = useSandbox();
+
+/** People straight into the sandbox's store: hundreds through the API would take its rate limit. */
+function seed(count: number, campaign: number, prefix: string) {
+	const found = t.sandbox.store.findCampaign(String(campaign))!;
+	return Array.from({ length: count }, (_, i) =>
+		t.sandbox.store.createUser({ campaign: found, firstName: `${prefix} ${i}`, email: `${prefix}${i}@example.com`, meta: [], promotion: false }),
+	);
+}
+
+describe('Referrer → Get Many', () => {
+	it('Return All reads every page, several at a time, in order, and only referrers', async () => {
+		const referrers = seed(620, 1, 'r');
+		// Leads among them must not come out.
+		for (const referrer of referrers.slice(0, 5)) {
+			t.sandbox.store.createUser({ campaign: t.sandbox.store.findCampaign('1')!, firstName: 'Lead', email: `lead-of-${referrer.id}@example.com`, meta: [], promotion: false, referrer });
+		}
+		await t.client.configure({ latencyMs: 100 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: true }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(referrers.map((r) => r.id));
+		expect(items.every((item) => item.json.type === 'person_referring' && item.pairedItem !== undefined)).toBe(true);
+		const pages = (await t.client.requests()).map((r) => r.query.page);
+		expect(pages.sort()).toEqual(['1', '2', '3']);
+		// Pages 2 and 3 were asked for together once page 1 said how many there are.
+		expect((await t.client.stats()).maxInFlight).toBe(2);
+	});
+
+	it('Limit returns the first N and asks for no more', async () => {
+		seed(300, 1, 'r');
+
+		const { items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: false, limit: 7 }),
+			input: [{}],
+		});
+
+		expect(items.map((item) => item.json.email)).toEqual(Array.from({ length: 7 }, (_, i) => `r${i}@example.com`));
+		expect((await t.client.requests()).map((r) => r.query)).toEqual([{ page: '1', per_page: '7' }]);
+	});
+
+	it('filters by campaign and by email, through the search', async () => {
+		seed(3, 1, 'one');
+		const inTwo = seed(3, 2, 'two');
+
+		const byCampaign = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: true, filters: { campaignId: '2' } }),
+			input: [{}],
+		});
+		const byEmail = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: true, filters: { email: 'TWO1@example.com' } }),
+			input: [{}],
+		});
+
+		expect(byCampaign.items.map((item) => item.json.id)).toEqual(inTwo.map((u) => u.id));
+		expect(byEmail.items.map((item) => item.json.id)).toEqual([inTwo[1].id]);
+		expect((await t.client.requests())[0].body).toEqual({
+			filters: { value: [{ field: 'type', value: 'person_referring', operator: '=' }, { field: 'campaign_id', value: '2', operator: '=' }], operator: 'AND' },
+		});
+	});
+
+	it('refuses a campaign filter that is not an ID before any request', async () => {
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: true, filters: { campaignId: '={{ $json.c }}' } }),
+			input: [{ c: 'north' }],
+		});
+
+		expect(error!.message).toBe(`'Filters › Campaign Name or ID' must be a positive whole number, but it is "north" [item 0]`);
+		expect(await t.client.requests()).toEqual([]);
+	});
+
+	it('outputs nothing, and no error, when there are no referrers', async () => {
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: true }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items).toEqual([]);
+	});
+});
