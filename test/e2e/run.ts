@@ -46,7 +46,24 @@ function outputOf(result: CommandResult, node = 'Add Referrer'): Item[] {
 	return task.data?.main?.[0] ?? [];
 }
 
-const checks: Array<{ name: string; workflow: string; check: (result: CommandResult, sandbox: Sandbox) => void }> = [
+const checks: Array<{
+	name: string;
+	workflow: string;
+	/** Sandbox state the check needs, set before the run. */
+	prepare?: (sandbox: Sandbox) => void;
+	check: (result: CommandResult, sandbox: Sandbox) => void;
+}> = [
+	{
+		name: 'Campaign → Get Many with Return All reads 600 campaigns across 3 pages',
+		workflow: 'rfE2eGetManyCamp',
+		prepare: (sandbox) => sandbox.store.reset(600),
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const items = outputOf(result, 'Get Campaigns');
+			assert.deepEqual(items.map((item) => item.json.id), Array.from({ length: 600 }, (_, i) => i + 1));
+			assert.deepEqual(sandbox.requests.map((r) => r.query.page).sort(), ['1', '2', '3']);
+		},
+	},
 	{
 		name: 'Add Referrer outputs the referral link and code',
 		workflow: 'rfE2eAddReferrer',
@@ -148,9 +165,10 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 		}
 		console.log(`   set up (user folder, sandbox, imports) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-		for (const { name, workflow, check } of checks) {
+		for (const { name, workflow, prepare, check } of checks) {
 			sandbox.store.reset();
 			sandbox.requests.length = 0;
+			prepare?.(sandbox);
 			const begun = Date.now();
 			const result = await n8nCommand(installed, env, ['execute', `--id=${workflow}`, '--rawOutput']);
 			try {
