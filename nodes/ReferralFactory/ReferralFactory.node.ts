@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as campaign from './actions/campaign';
+import * as lead from './actions/lead';
 import * as referrer from './actions/referrer';
 import { router } from './actions/router';
 import { searchCampaigns } from './methods/listSearch';
@@ -48,6 +49,10 @@ export class ReferralFactory implements INodeType {
 						value: 'campaign',
 					},
 					{
+						name: 'Lead',
+						value: 'lead',
+					},
+					{
 						name: 'Referrer',
 						value: 'referrer',
 					},
@@ -55,6 +60,7 @@ export class ReferralFactory implements INodeType {
 				default: 'referrer',
 			},
 			...referrer.description,
+			...lead.description,
 			...campaign.description,
 		],
 	};

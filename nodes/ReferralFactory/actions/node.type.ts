@@ -1,6 +1,7 @@
 /** Every resource of the node and its operations, as saved in workflows (these values are a public interface). */
 export interface ReferralFactoryOperations {
 	campaign: 'get' | 'getAll';
+	lead: 'delete' | 'get' | 'getAll';
 	referrer: 'add' | 'delete' | 'get' | 'getAll';
 }
 

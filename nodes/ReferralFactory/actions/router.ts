@@ -5,10 +5,12 @@ import { ApiClient, DEFAULT_SETTINGS, type RequestSettings } from '../transport'
 import type { ReferralFactoryOperations, Resource } from './node.type';
 import type { Operation, PreparedItem } from './operation';
 import * as campaign from './campaign';
+import * as lead from './lead';
 import * as referrer from './referrer';
 
 const operations: { [R in Resource]: Record<ReferralFactoryOperations[R], Operation> } = {
 	campaign: campaign.operations,
+	lead: lead.operations,
 	referrer: referrer.operations,
 };
 
