@@ -24,22 +24,23 @@ export interface CampaignField {
 	required?: boolean;
 }
 
-/** The form fields a referrer fills in for a campaign ([DEV-CAMP] `fields.person_referring`), read once per run. */
-export async function referrerFields(
+/**
+ * The form fields a referrer (`fields.person_referring`) or a lead (`fields.person_invited`) fills in for a campaign
+ * ([DEV-CAMP]), read once per run.
+ */
+export async function campaignFields(
 	client: ApiClient,
 	campaignId: number,
+	kind: 'person_referring' | 'person_invited',
 	options: { itemIndex?: number; deadline?: number } = {},
 ): Promise<CampaignField[]> {
-	return await client.once(`campaign-fields:${campaignId}`, async () => {
-		const campaign = unwrapData<{ fields?: { person_referring?: unknown } } | undefined>(
-			await client.request('GET', apiPath('campaigns', campaignId), {
-				...options,
-				notFound: campaignNotFound(campaignId),
-			}),
-		);
-		const fields = campaign?.fields?.person_referring;
-		return Array.isArray(fields) ? (fields as CampaignField[]) : [];
-	});
+	const campaign = await client.once(`campaign:${campaignId}`, async () =>
+		unwrapData<{ fields?: Record<string, unknown> } | undefined>(
+			await client.request('GET', apiPath('campaigns', campaignId), { ...options, notFound: campaignNotFound(campaignId) }),
+		),
+	);
+	const fields = campaign?.fields?.[kind];
+	return Array.isArray(fields) ? (fields as CampaignField[]) : [];
 }
 
 export function campaignNotFound(campaignId: number) {

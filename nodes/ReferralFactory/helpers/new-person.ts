@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { labelFor, referrerFields } from './campaign';
+import { campaignFields, labelFor } from './campaign';
 import { requireBoolean, requireCampaignId, requireEmail, requireScalar, requireText } from './validation';
 
 type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
@@ -20,6 +20,9 @@ export function newPersonFieldLabel(field: string): string | undefined {
 		notify: 'Send Welcome Notification',
 		promotion: 'Create Promotion Code',
 		meta: 'Custom Fields',
+		referrer: 'Referrer',
+		'referrer.field': 'Referrer',
+		'referrer.value': 'Referrer',
 	};
 	if (labels[field]) return labels[field];
 	const meta = /^meta\.(\d+)(?:\.(field|value))?$/.exec(field);
@@ -60,10 +63,11 @@ export function buildNewPersonBody(ctx: IExecuteFunctions, itemIndex: number): I
 export async function resolveCustomFields(
 	client: ApiClient,
 	body: IDataObject,
+	kind: 'person_referring' | 'person_invited',
 	options: { itemIndex: number; deadline: number },
 ): Promise<IDataObject> {
 	if (!Array.isArray(body.meta)) return body;
-	const fields = await referrerFields(client, Number(body.campaign_id), options);
+	const fields = await campaignFields(client, Number(body.campaign_id), kind, options);
 	const meta = (body.meta as IDataObject[]).map((entry) => ({ ...entry, field: labelFor(fields, String(entry.field)) }));
 	return { ...body, meta };
 }

@@ -1,16 +1,17 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
-import { parseCampaignId, referrerFields, type ApiCampaign } from '../helpers/campaign';
+import { campaignFields, parseCampaignId, type ApiCampaign } from '../helpers/campaign';
 import { ApiClient, requestAllItems } from '../transport';
 
 // The person's first name and email have fields of their own in the node.
 const BUILT_IN = new Set(['first_name', 'firstname', 'email', 'first name']);
 
-/** The form fields a referrer fills in for the chosen campaign ([DEV-CAMP] `fields.person_referring`). */
+/** The form fields of the chosen campaign that a referrer, or a lead, fills in ([DEV-CAMP] `fields`). */
 export async function getCampaignFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const campaignId = parseCampaignId(this.getCurrentNodeParameter('campaignId', { extractValue: true }));
 	if (campaignId === undefined) return [];
-	const fields = await referrerFields(await ApiClient.create(this), campaignId);
+	const kind = this.getCurrentNodeParameter('resource') === 'lead' ? 'person_invited' : 'person_referring';
+	const fields = await campaignFields(await ApiClient.create(this), campaignId, kind);
 	return fields
 		.filter((field) => field.label && !BUILT_IN.has(field.label.toLowerCase()) && !BUILT_IN.has(String(field.id).toLowerCase()))
 		.map((field) => ({

@@ -1,14 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { addPerson } from '../people/add';
 import { deletePerson } from '../people/delete';
 import { getPerson } from '../people/get';
 import { getManyPeople } from '../people/getAll';
+import { qualify, unqualify } from './qualification';
 
+const add = addPerson('lead');
 const deleteLead = deletePerson('lead');
 const get = getPerson('lead');
 const getAll = getManyPeople('lead');
 
-export const operations = { delete: deleteLead, get, getAll };
+export const operations = { add, delete: deleteLead, get, getAll, qualify, unqualify };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,6 +21,12 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['lead'] } },
 		options: [
+			{
+				name: 'Add',
+				value: 'add',
+				description: 'Add a person invited by a referrer, with the referrer who brought them',
+				action: 'Add lead',
+			},
 			{
 				name: 'Delete',
 				value: 'delete',
@@ -36,10 +45,25 @@ export const description: INodeProperties[] = [
 				description: 'List leads, of one campaign or all',
 				action: 'Get many leads',
 			},
+			{
+				name: 'Qualify',
+				value: 'qualify',
+				description: 'Mark a lead as converted (a purchase, a signed contract); rewards follow the campaign settings',
+				action: 'Qualify lead',
+			},
+			{
+				name: 'Unqualify',
+				value: 'unqualify',
+				description: 'Set a qualified lead back to pending, for example after a refund',
+				action: 'Unqualify lead',
+			},
 		],
-		default: 'get',
+		default: 'add',
 	},
+	...add.description,
 	...deleteLead.description,
 	...get.description,
 	...getAll.description,
+	...qualify.description,
+	...unqualify.description,
 ];

@@ -1,0 +1,195 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { Role } from '../../helpers/person';
+
+import { campaignNotFound } from '../../helpers/campaign';
+import { createOnce } from '../../helpers/create-once';
+import { buildNewPersonBody, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
+import { findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
+import { itemError, requireEmail, requireText } from '../../helpers/validation';
+import { apiPath, type ApiClient } from '../../transport';
+import { campaignLocator, newPersonAdditionalFields, simplify } from '../common.descriptions';
+import { defineOperation } from '../operation';
+import { ROLES, SIMPLIFIED_PERSON } from './roles';
+
+/** The referrer who brought a lead: by referral code (what a link or a form carries), ID, or email (§3.1 `referrer`). */
+const referrerOfLead: INodeProperties = {
+	displayName: 'Referrer',
+	name: 'referrerId',
+	type: 'resourceLocator',
+	default: { mode: 'code', value: '' },
+	required: true,
+	description: 'The referrer who brought the lead, in the same campaign',
+	modes: [
+		{ displayName: 'By Referral Code', name: 'code', type: 'string', placeholder: 'e.g. ueONFmUp' },
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 1042',
+			validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
+		},
+		{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. nathan@example.com' },
+	],
+};
+
+function properties(role: Role): INodeProperties[] {
+	const { label } = ROLES[role];
+	const who = role === 'referrer' ? 'referrer' : 'lead';
+	return [
+		campaignLocator(`The campaign the ${who} joins`),
+		...(role === 'lead' ? [referrerOfLead] : []),
+		{
+			displayName: 'First Name',
+			name: 'firstName',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. Nathan',
+			description: `First name of the new ${who}`,
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. nathan@example.com',
+			description: `Email address of the new ${who}. Referral Factory identifies a person by email within a campaign.`,
+		},
+		{
+			displayName: `If ${label} Exists`,
+			name: 'ifExists',
+			type: 'options',
+			default: 'returnExisting',
+			description: 'What to do when this email is already in the campaign, for example when a workflow runs again',
+			options: [
+				{
+					name: 'Return Existing',
+					value: 'returnExisting',
+					description: 'Output the person already there, with the referral link and code they already have',
+				},
+				{
+					name: 'Update Fields',
+					value: 'updateFields',
+					description: 'Update their first name and custom fields, then output them',
+				},
+				{
+					name: 'Fail',
+					value: 'fail',
+					description: 'Stop with an error for this item (or output an error item with Continue On Fail)',
+				},
+			],
+		},
+		simplify(SIMPLIFIED_PERSON),
+		newPersonAdditionalFields,
+	];
+}
+
+const IF_EXISTS = ['returnExisting', 'updateFields', 'fail'] as const;
+type IfExists = (typeof IF_EXISTS)[number];
+
+interface AddPersonRequest {
+	body: IDataObject;
+	simplify: boolean;
+	ifExists: IfExists;
+}
+
+/** The lead's referrer in the API's words: `{field: id|code|email, value}` ([SKILL] §3.1). */
+function readReferrerOfLead(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const locator = ctx.getNodeParameter('referrerId', itemIndex) as { mode?: unknown; value?: unknown };
+	const mode = locator?.mode === 'id' || locator?.mode === 'email' ? locator.mode : 'code';
+	const value = typeof locator?.value === 'number' ? String(locator.value) : locator?.value;
+	if (mode === 'email') return { field: 'email', value: requireEmail(ctx, value, itemIndex, 'Referrer') };
+	const text = requireText(ctx, value, 'Referrer', itemIndex, mode === 'id' ? '1042' : 'ueONFmUp');
+	if (mode === 'id') {
+		if (!/^[1-9]\d*$/.test(text)) {
+			throw itemError(ctx, itemIndex, `'Referrer' must be a whole number when given by ID, but it is "${text.slice(0, 50)}"`, "Enter the referrer's ID, or switch 'Referrer' to By Referral Code.");
+		}
+		return { field: 'id', value: Number(text) };
+	}
+	return { field: 'code', value: text };
+}
+
+async function updateExisting(this: IExecuteFunctions, client: ApiClient, existing: ApiUser, body: IDataObject, itemIndex: number, deadline: number) {
+	const changes: IDataObject = { first_name: body.first_name };
+	if (body.meta !== undefined) changes.meta = body.meta;
+	const response = await client.request('PUT', apiPath('users', Number(existing.id)), {
+		body: changes,
+		itemIndex,
+		deadline,
+		fieldLabel: newPersonFieldLabel,
+	});
+	return userFrom(this.getNode(), response, itemIndex);
+}
+
+/**
+ * Add for a referrer, or a lead (the same call with `referrer`, §3.1): never twice (helpers/create-once.ts).
+ * Referral Factory answers a repeated email either with the existing user or with a 422 on `email`
+ * (shared/referral-factory-api.md §4.3); both end in "If … Exists".
+ */
+export function addPerson(role: Role) {
+	const { resource, label, apiType } = ROLES[role];
+	return defineOperation({
+		resource,
+		operation: 'add',
+		properties: properties(role),
+		prepare(itemIndex): AddPersonRequest {
+			const ifExists = this.getNodeParameter('ifExists', itemIndex, 'returnExisting') as IfExists;
+			if (!IF_EXISTS.includes(ifExists)) {
+				throw itemError(this, itemIndex, `'If ${label} Exists' cannot be "${String(ifExists)}"`, 'Choose Return Existing, Update Fields or Fail.');
+			}
+			const body = buildNewPersonBody(this, itemIndex);
+			if (role === 'lead') body.referrer = readReferrerOfLead(this, itemIndex);
+			return {
+				body,
+				simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+				ifExists,
+			};
+		},
+		async execute({ client, itemIndex, request }) {
+			const { ifExists } = request;
+			const deadline = client.deadline();
+			const body = await resolveCustomFields(client, request.body, apiType as 'person_referring' | 'person_invited', { itemIndex, deadline });
+			const campaignId = Number(body.campaign_id);
+			const output = (user: ApiUser) => (request.simplify ? simplifyUser(user) : user);
+			const find = async () => await findUserByEmail(client, campaignId, String(body.email), { itemIndex, deadline });
+			const whenExists = async (existing: ApiUser) => {
+				if (ifExists === 'fail') {
+					throw itemError(
+						this,
+						itemIndex,
+						`${String(body.email)} is already ${role === 'referrer' ? 'a referrer in' : 'in'} campaign ${campaignId}`,
+						`Set 'If ${label} Exists' to 'Return Existing' to get their referral link and code instead.`,
+					);
+				}
+				if (ifExists === 'updateFields') return output(await updateExisting.call(this, client, existing, body, itemIndex, deadline));
+				return output(existing);
+			};
+
+			// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
+			if (ifExists !== 'returnExisting') {
+				const existing = await find();
+				if (existing) return await whenExists(existing);
+			}
+			const { outcome, record } = await createOnce(client, {
+				itemIndex,
+				deadline,
+				send: async () => {
+					const response = await client.request('POST', '/users', {
+						body,
+						itemIndex,
+						deadline,
+						idempotent: false,
+						notFound: campaignNotFound(campaignId),
+						fieldLabel: newPersonFieldLabel,
+					});
+					return userFrom(this.getNode(), response, itemIndex);
+				},
+				find,
+				isDuplicate: isEmailTaken,
+			});
+			return outcome === 'existing' ? await whenExists(record) : output(record);
+		},
+	});
+}
