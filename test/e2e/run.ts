@@ -65,6 +65,25 @@ const checks: Array<{
 		},
 	},
 	{
+		name: 'Lead → Add by referral code, then Qualify and Unqualify',
+		workflow: 'rfE2eLeadQualify',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const [referrer] = outputOf(result, 'Add Referrer');
+			const [lead] = outputOf(result, 'Add Lead');
+			assert.equal(lead.json.referrerId, referrer.json.id);
+			assert.equal(lead.json.type, 'person_invited');
+			assert.equal(outputOf(result, 'Qualify Lead')[0].json.qualified, true);
+			assert.equal(outputOf(result, 'Unqualify Lead')[0].json.qualified, false);
+			const sent = sandbox.requests.filter((r) => r.path === '/api/v2/users/qualification').map((r) => r.body);
+			assert.deepEqual(sent, [
+				{ code: lead.json.referralCode, qualified: true },
+				{ id: lead.json.id, qualified: false },
+			]);
+			assert.equal(sandbox.store.users.find((u) => u.id === lead.json.id)?.qualified_at, null);
+		},
+	},
+	{
 		name: 'Add Referrer outputs the referral link and code',
 		workflow: 'rfE2eAddReferrer',
 		check: (result, sandbox) => {
