@@ -1,8 +1,8 @@
 /** Every resource of the node and its operations, as saved in workflows (these values are a public interface). */
 export interface ReferralFactoryOperations {
 	campaign: 'get' | 'getAll';
-	lead: 'add' | 'delete' | 'get' | 'getAll' | 'qualify' | 'unqualify';
-	referrer: 'add' | 'delete' | 'get' | 'getAll';
+	lead: 'add' | 'delete' | 'get' | 'getAll' | 'qualify' | 'unqualify' | 'update';
+	referrer: 'add' | 'delete' | 'get' | 'getAll' | 'update';
 }
 
 export type Resource = keyof ReferralFactoryOperations;

@@ -4,14 +4,16 @@ import { addPerson } from '../people/add';
 import { deletePerson } from '../people/delete';
 import { getPerson } from '../people/get';
 import { getManyPeople } from '../people/getAll';
+import { updatePerson } from '../people/update';
 import { qualify, unqualify } from './qualification';
 
 const add = addPerson('lead');
 const deleteLead = deletePerson('lead');
 const get = getPerson('lead');
 const getAll = getManyPeople('lead');
+const update = updatePerson('lead');
 
-export const operations = { add, delete: deleteLead, get, getAll, qualify, unqualify };
+export const operations = { add, delete: deleteLead, get, getAll, qualify, unqualify, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -57,6 +59,12 @@ export const description: INodeProperties[] = [
 				description: 'Set a qualified lead back to pending, for example after a refund',
 				action: 'Unqualify lead',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: "Change a lead's first name, email or custom fields",
+				action: 'Update lead',
+			},
 		],
 		default: 'add',
 	},
@@ -66,4 +74,5 @@ export const description: INodeProperties[] = [
 	...getAll.description,
 	...qualify.description,
 	...unqualify.description,
+	...update.description,
 ];

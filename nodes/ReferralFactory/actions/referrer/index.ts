@@ -4,8 +4,9 @@ import { add } from './add.operation';
 import { deleteReferrer } from './delete.operation';
 import { get } from './get.operation';
 import { getAll } from './getAll.operation';
+import { update } from './update.operation';
 
-export const operations = { add, delete: deleteReferrer, get, getAll };
+export const operations = { add, delete: deleteReferrer, get, getAll, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -39,6 +40,12 @@ export const description: INodeProperties[] = [
 				description: 'List referrers, of one campaign or all',
 				action: 'Get many referrers',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: "Change a referrer's first name, email or custom fields",
+				action: 'Update referrer',
+			},
 		],
 		default: 'add',
 	},
@@ -46,4 +53,5 @@ export const description: INodeProperties[] = [
 	...deleteReferrer.description,
 	...get.description,
 	...getAll.description,
+	...update.description,
 ];

@@ -1,0 +1,101 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { customFieldName, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
+import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
+import { simplifyUser, userFrom } from '../../helpers/user';
+import { itemError, requireEmail, requireScalar, requireText } from '../../helpers/validation';
+import { apiPath } from '../../transport';
+import { personLookup, simplify } from '../common.descriptions';
+import { defineOperation } from '../operation';
+import { ROLES, SIMPLIFIED_PERSON } from './roles';
+
+type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
+
+/**
+ * Update for a referrer or a lead: PUT /users/{id} with the fields given (§3.5: first_name, email, meta; a partial
+ * update, INFERRED). The person is fetched first (to find their ID and check their kind); a PUT is safe to resend.
+ */
+export function updatePerson(role: Role) {
+	const { resource, locator, label, apiType } = ROLES[role];
+	return defineOperation({
+		resource,
+		operation: 'update',
+		properties: [
+			...personLookup(locator, label, `The ${role} to update: by ID, by referral code, or by email within a campaign`),
+			{
+				displayName: 'Update Fields',
+				name: 'updateFields',
+				type: 'collection',
+				placeholder: 'Add Field',
+				default: {},
+				options: [
+					{
+						displayName: 'Custom Fields',
+						name: 'customFields',
+						type: 'fixedCollection',
+						placeholder: 'Add Custom Field',
+						default: {},
+						typeOptions: { multipleValues: true },
+						description: "Values for the fields of the campaign form, by the field's name (its label, such as Last Name) or ID",
+						options: [
+							{
+								displayName: 'Field',
+								name: 'field',
+								values: [
+									{ displayName: 'Field Name or ID', name: 'label', type: 'string', default: '', placeholder: 'e.g. Last Name' },
+									{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. Smith' },
+								],
+							},
+						],
+					},
+					{
+						displayName: 'Email',
+						name: 'email',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. nathan@example.com',
+						description: 'A new email address (it must not be taken by someone else in the campaign)',
+					},
+					{ displayName: 'First Name', name: 'firstName', type: 'string', default: '', placeholder: 'e.g. Nathan' },
+				],
+			},
+			simplify(SIMPLIFIED_PERSON),
+		],
+		prepare(itemIndex) {
+			const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+			const changes: IDataObject = {};
+			if (fields.firstName !== undefined) changes.first_name = requireText(this, fields.firstName, 'Update Fields › First Name', itemIndex, 'Nathan');
+			if (fields.email !== undefined) changes.email = requireEmail(this, fields.email, itemIndex, 'Update Fields › Email');
+			const entries = ((fields.customFields ?? {}) as CustomFields).field ?? [];
+			if (entries.length > 0) {
+				changes.meta = entries.map((entry, position) => ({
+					field: requireText(this, entry.label, customFieldName(position, 'field'), itemIndex, 'Last Name'),
+					value: requireScalar(this, entry.value ?? '', customFieldName(position, 'value'), itemIndex),
+				}));
+			}
+			if (Object.keys(changes).length === 0) {
+				throw itemError(this, itemIndex, "'Update Fields' is empty: there is nothing to update", `Add at least one field to 'Update Fields' (First Name, Email or Custom Fields).`);
+			}
+			return {
+				ref: readPersonRef(this, locator, label, itemIndex),
+				changes,
+				simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+			};
+		},
+		async execute({ client, itemIndex, request }) {
+			const deadline = client.deadline();
+			const person = await fetchPerson(client, this.getNode(), role, request.ref, { itemIndex, deadline });
+			const kind = apiType as 'person_referring' | 'person_invited';
+			const body = await resolveCustomFields(client, { ...request.changes, campaign_id: person.campaign_id }, kind, { itemIndex, deadline });
+			delete body.campaign_id;
+			const response = await client.request('PUT', apiPath('users', Number(person.id)), {
+				body,
+				itemIndex,
+				deadline,
+				fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
+			});
+			const updated = userFrom(this.getNode(), response, itemIndex);
+			return request.simplify ? simplifyUser(updated) : updated;
+		},
+	});
+}

@@ -1,0 +1,3 @@
+import { updatePerson } from '../people/update';
+
+export const update = updatePerson('referrer');
