@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as campaign from './actions/campaign';
 import * as lead from './actions/lead';
 import * as referrer from './actions/referrer';
+import * as reward from './actions/reward';
 import { router } from './actions/router';
 import { searchCampaigns } from './methods/listSearch';
 import { getCampaignFields, getCampaigns } from './methods/loadOptions';
@@ -56,11 +57,16 @@ export class ReferralFactory implements INodeType {
 						name: 'Referrer',
 						value: 'referrer',
 					},
+					{
+						name: 'Reward',
+						value: 'reward',
+					},
 				],
 				default: 'referrer',
 			},
 			...referrer.description,
 			...lead.description,
+			...reward.description,
 			...campaign.description,
 		],
 	};

@@ -47,6 +47,11 @@ export class SandboxClient {
 		return (await this.call<{ data: SandboxUser }>('PUT', '/api/v2/users/qualification', body, true)).data;
 	}
 
+	/** Every reward the sandbox holds, due and issued, with its state. */
+	async rewards(): Promise<Array<{ id: number; recipient_id: number; metric: string; state: 'due' | 'issued'; total: number }>> {
+		return await this.call('GET', '/__sandbox/rewards');
+	}
+
 	async reset(): Promise<void> {
 		await this.call('POST', '/__sandbox/reset');
 	}

@@ -3,6 +3,8 @@
  * (../shared/referral-factory-api.md §3, §4, §8). server.ts puts HTTP, auth, the rate limit and faults around it.
  */
 import type { SandboxConfig } from './server';
+import { HttpAnswer } from './http';
+import { rewardRoutes, type Rewards } from './rewards';
 import type { Campaign, MetaEntry, Store, User } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
@@ -10,17 +12,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 const USER_FIELDS = ['id', 'campaign_id', 'referrer_id', 'code', 'email', 'first_name', 'type', 'source', 'qualified', 'qualified_at'];
 const CAMPAIGN_FIELDS = ['id', 'code', 'name', 'status', 'lang'];
 
-export class HttpAnswer {
-	constructor(
-		readonly status: number,
-		readonly body: unknown,
-		readonly headers: Record<string, string> = {},
-	) {}
-}
+export { HttpAnswer };
 
 export type Errors = Record<string, string[]>;
 
-export function createApi(store: Store, config: SandboxConfig, origin: () => string) {
+export function createApi(store: Store, rewards: Rewards, config: SandboxConfig, origin: () => string) {
 	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
 		if (config.errorStyle === 'plain') return new HttpAnswer(status, errors ? { message, errors } : { message });
 		const documented: Record<string, unknown> = { code: status, message };
@@ -201,7 +197,11 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 		else if (json.email !== undefined && json.campaign_id !== undefined) user = store.findUserByEmail(Number(json.campaign_id), String(json.email));
 		else return fail(422, 'Validation errors in your request', { id: ['The id field is required when code / email are not present.'] });
 		if (!user) return fail(404, 'User not found.');
+		const before = user.qualified_at;
 		user.qualified_at = json.qualified ? (user.qualified_at ?? new Date().toISOString().slice(0, 10)) : null;
+		// Qualifying twice is a no-op (v1 measured, §3.5): rewards come once, with the change.
+		if (before === null && user.qualified_at !== null) rewards.qualified(user);
+		if (before !== null && user.qualified_at === null) rewards.unqualified(user);
 		return new HttpAnswer(200, { data: store.present(user), message: 'User qualification updated successfully.' });
 	};
 
@@ -287,8 +287,11 @@ export function createApi(store: Store, config: SandboxConfig, origin: () => str
 				return new HttpAnswer(200, { data: store.present(user), message: 'User updated successfully.' });
 			});
 		}
+		if (segments[0] === 'rewards') return rewardRoute(method, segments, query);
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
+
+	const rewardRoute = rewardRoutes(rewards, fail, paginate);
 
 	return { api, fail };
 }

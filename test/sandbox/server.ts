@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 import { DEFAULT_CONFIG, DEFAULT_TOKEN, mulberry32, type Chaos, type Fault, type RecordedRequest, type SandboxConfig, type SandboxStats } from './config';
 import { createApi, HttpAnswer } from './routes';
+import { Rewards } from './rewards';
 import { Store } from './store';
 
 export { DEFAULT_TOKEN };
@@ -39,6 +40,7 @@ export async function startSandbox(options: {
 } = {}): Promise<Sandbox> {
 	const token = options.token ?? DEFAULT_TOKEN;
 	const store = new Store();
+	const rewards = new Rewards();
 	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const faults: Fault[] = [];
 	const requests: RecordedRequest[] = [];
@@ -49,7 +51,7 @@ export async function startSandbox(options: {
 	let chaosSeed: number | undefined;
 	let origin = '';
 
-	const { api, fail } = createApi(store, config, () => origin);
+	const { api, fail } = createApi(store, rewards, config, () => origin);
 
 	const rateLimited = (key: string, now: number): HttpAnswer | undefined => {
 		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
@@ -74,9 +76,11 @@ export async function startSandbox(options: {
 			return new HttpAnswer(204, undefined);
 		}
 		if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
+		if (path === '/rewards' && method === 'GET') return new HttpAnswer(200, rewards.earned);
 		if (path === '/stats' && method === 'GET') return new HttpAnswer(200, stats);
 		if (path === '/reset' && method === 'POST') {
 			store.reset(DEFAULT_CONFIG.campaignCount);
+			rewards.reset();
 			requests.length = 0;
 			faults.length = 0;
 			hits.clear();

@@ -3,6 +3,7 @@ export interface ReferralFactoryOperations {
 	campaign: 'get' | 'getAll';
 	lead: 'add' | 'delete' | 'get' | 'getAll' | 'qualify' | 'unqualify' | 'update';
 	referrer: 'add' | 'delete' | 'get' | 'getAll' | 'update';
+	reward: 'cancel' | 'getAll' | 'issue';
 }
 
 export type Resource = keyof ReferralFactoryOperations;

@@ -7,11 +7,13 @@ import type { Operation, PreparedItem } from './operation';
 import * as campaign from './campaign';
 import * as lead from './lead';
 import * as referrer from './referrer';
+import * as reward from './reward';
 
 const operations: { [R in Resource]: Record<ReferralFactoryOperations[R], Operation> } = {
 	campaign: campaign.operations,
 	lead: lead.operations,
 	referrer: referrer.operations,
+	reward: reward.operations,
 };
 
 function findOperation(resource: string, operation: string): Operation | undefined {

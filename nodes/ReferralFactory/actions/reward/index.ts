@@ -1,0 +1,41 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { cancel } from './cancel.operation';
+import { getAll } from './getAll.operation';
+import { issue } from './issue.operation';
+
+export const operations = { cancel, getAll, issue };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['reward'] } },
+		options: [
+			{
+				name: 'Cancel',
+				value: 'cancel',
+				description: 'Cancel a due reward so that it is never issued',
+				action: 'Cancel a due reward',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List due or issued rewards of one reward type',
+				action: 'Get many rewards',
+			},
+			{
+				name: 'Issue',
+				value: 'issue',
+				description: 'Issue a due reward (this may pay out money); never sent twice',
+				action: 'Issue a due reward',
+			},
+		],
+		default: 'getAll',
+	},
+	...cancel.description,
+	...getAll.description,
+	...issue.description,
+];

@@ -1,0 +1,146 @@
+/**
+ * The sandbox's rewards (shared/referral-factory-api.md §3.9, §3.14, INFERRED where the sources are silent): each
+ * campaign has reward rules; qualifying a lead creates due rewards for the referrer (and for the lead, where a
+ * rule says so); issuing moves a due reward to issued; cancelling removes it. Unqualifying removes the rewards of
+ * that qualification still due. Routes: GET /rewards/{due|issued|dashboard}/{metric}, POST /rewards/issue/{id},
+ * POST /rewards/cancel/{id}.
+ */
+import { HttpAnswer } from './http';
+import type { User } from './store';
+
+export const METRICS = ['amount', 'commission', 'coupon', 'custom'] as const;
+export type Metric = (typeof METRICS)[number];
+
+export interface RewardRule {
+	id: number;
+	campaign_id: number;
+	name: string;
+	metric: Metric;
+	/** Who gets it when a lead qualifies. */
+	recipient: 'person_referring' | 'person_invited';
+	value: number;
+}
+
+export interface EarnedReward {
+	id: number;
+	reward_id: number;
+	recipient_id: number;
+	/** The lead whose qualification earned it. */
+	lead_id: number;
+	metric: Metric;
+	state: 'due' | 'issued';
+	coupon: string | null;
+	count: number;
+	total: number;
+	issued_at: string | null;
+}
+
+const RULES: RewardRule[] = [
+	{ id: 9, campaign_id: 1, name: 'Coffee credit', metric: 'amount', recipient: 'person_referring', value: 25 },
+	{ id: 10, campaign_id: 1, name: 'Welcome coupon', metric: 'coupon', recipient: 'person_invited', value: 10 },
+	{ id: 11, campaign_id: 3, name: 'Partner commission', metric: 'commission', recipient: 'person_referring', value: 120 },
+];
+
+export class Rewards {
+	rules: RewardRule[] = [];
+
+	earned: EarnedReward[] = [];
+
+	private nextId = 501;
+
+	constructor() {
+		this.reset();
+	}
+
+	reset(): void {
+		this.rules = RULES.map((rule) => ({ ...rule }));
+		this.earned = [];
+		this.nextId = 501;
+	}
+
+	/** A lead qualified: one due reward per rule of the campaign. */
+	qualified(lead: User): void {
+		if (lead.type !== 'person_invited' || lead.referrer_id === null) return;
+		for (const rule of this.rules.filter((r) => r.campaign_id === lead.campaign_id)) {
+			const id = this.nextId++;
+			this.earned.push({
+				id,
+				reward_id: rule.id,
+				recipient_id: rule.recipient === 'person_referring' ? lead.referrer_id : lead.id,
+				lead_id: lead.id,
+				metric: rule.metric,
+				state: 'due',
+				coupon: rule.metric === 'coupon' ? `SAVE${rule.value}-${id}` : null,
+				count: 1,
+				total: rule.metric === 'coupon' ? 0 : rule.value,
+				issued_at: null,
+			});
+		}
+	}
+
+	/** A lead unqualified (a refund): what it earned and is still due goes. */
+	unqualified(lead: User): void {
+		this.earned = this.earned.filter((reward) => reward.lead_id !== lead.id || reward.state !== 'due');
+	}
+
+	present(reward: EarnedReward): Record<string, unknown> {
+		const shown: Record<string, unknown> = {
+			id: reward.id,
+			reward_id: reward.reward_id,
+			recipient_id: reward.recipient_id,
+			can_be_issued: reward.state === 'due',
+		};
+		if (reward.metric === 'coupon') shown.coupon = reward.coupon;
+		else Object.assign(shown, { count: reward.count, total: reward.total });
+		if (reward.state === 'issued') Object.assign(shown, { status: 'issued', issued_at: reward.issued_at });
+		return shown;
+	}
+
+	list(status: string, metric: Metric): EarnedReward[] {
+		return this.earned.filter((reward) => reward.metric === metric && (status === 'dashboard' || reward.state === status));
+	}
+
+	find(id: string): EarnedReward | undefined {
+		return this.earned.find((reward) => String(reward.id) === id);
+	}
+
+	issue(reward: EarnedReward): void {
+		reward.state = 'issued';
+		reward.issued_at = new Date().toISOString().slice(0, 10);
+	}
+
+	cancel(reward: EarnedReward): void {
+		this.earned = this.earned.filter((other) => other !== reward);
+	}
+}
+
+/** The reward routes, over the API's own `fail` and `paginate` (routes.ts). */
+export function rewardRoutes(
+	rewards: Rewards,
+	fail: (status: number, message: string) => HttpAnswer,
+	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
+) {
+	return (method: string, segments: string[], query: Record<string, string>): HttpAnswer => {
+		const route = (allowed: string[], handle: () => HttpAnswer) =>
+			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
+		const [, status, metric] = segments;
+		if (['due', 'issued', 'dashboard'].includes(status) && segments.length === 3) {
+			if (!METRICS.includes(metric as Metric)) return fail(404, 'Not Found -- The specified resource could not be found.');
+			return route(['GET'], () => paginate(`/rewards/${status}/${metric}`, rewards.list(status, metric as Metric).map((r) => rewards.present(r)), query));
+		}
+		if (['issue', 'cancel'].includes(status) && segments.length === 3) {
+			return route(['POST'], () => {
+				const reward = rewards.find(metric);
+				if (!reward) return fail(404, 'Reward not found.');
+				if (reward.state !== 'due') return fail(422, `The reward has already been issued.`);
+				if (status === 'issue') {
+					rewards.issue(reward);
+					return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });
+				}
+				rewards.cancel(reward);
+				return new HttpAnswer(200, { message: 'Reward cancelled successfully.' });
+			});
+		}
+		return fail(404, 'Not Found -- The specified resource could not be found.');
+	};
+}
