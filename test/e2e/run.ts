@@ -84,6 +84,21 @@ const checks: Array<{
 		},
 	},
 	{
+		name: 'a qualified lead earns the referrer a due reward, and Reward → Issue issues it once',
+		workflow: 'rfE2eIssueReward',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const [referrer] = outputOf(result, 'Add Referrer');
+			const [due] = outputOf(result, 'Due Rewards');
+			assert.equal(due.json.recipient_id, referrer.json.id);
+			const [issued] = outputOf(result, 'Issue Reward');
+			assert.equal(issued.json.id, due.json.id);
+			assert.equal(issued.json.status, 'issued');
+			const posts = sandbox.requests.filter((r) => r.path.startsWith('/api/v2/rewards/issue/'));
+			assert.deepEqual(posts.map((r) => `${r.path} ${r.status}`), [`/api/v2/rewards/issue/${String(due.json.id)} 200`]);
+		},
+	},
+	{
 		name: 'Add Referrer outputs the referral link and code',
 		workflow: 'rfE2eAddReferrer',
 		check: (result, sandbox) => {
@@ -186,6 +201,7 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 
 		for (const { name, workflow, prepare, check } of checks) {
 			sandbox.store.reset();
+			sandbox.rewards.reset();
 			sandbox.requests.length = 0;
 			prepare?.(sandbox);
 			const begun = Date.now();

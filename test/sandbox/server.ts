@@ -24,6 +24,7 @@ export interface Sandbox {
 	baseUrl: string;
 	token: string;
 	store: Store;
+	rewards: Rewards;
 	config: SandboxConfig;
 	faults: Fault[];
 	requests: RecordedRequest[];
@@ -266,6 +267,7 @@ export async function startSandbox(options: {
 		baseUrl: `${origin}/api/v2`,
 		token,
 		store,
+		rewards,
 		config,
 		faults,
 		requests,
