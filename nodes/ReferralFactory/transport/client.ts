@@ -188,6 +188,15 @@ export class ApiClient {
 	 * execution ends it at once: an aborted request is never retried and never taken for a network failure.
 	 */
 	async request<T = unknown>(method: IHttpRequestMethods, path: string, options: RequestOptions = {}): Promise<T> {
+		return (await this.requestWithStatus<T>(method, path, options)).body;
+	}
+
+	/** As `request`, with the answer's HTTP status (201 for a create, 200 for a person who was there already). */
+	async requestWithStatus<T = unknown>(
+		method: IHttpRequestMethods,
+		path: string,
+		options: RequestOptions = {},
+	): Promise<{ status: number; body: T }> {
 		const node = this.context.getNode();
 		const deadline = options.deadline ?? this.deadline();
 		const idempotent = options.idempotent ?? IDEMPOTENT.has(method);
@@ -226,8 +235,8 @@ export class ApiClient {
 
 			const status = response?.statusCode;
 			const body = parseBody(response?.body);
-			if (status !== undefined && status >= 200 && status < 300) return body as T;
-			if (status === 404 && attempt > 0 && options.goneAfterResend) return undefined as T;
+			if (status !== undefined && status >= 200 && status < 300) return { status, body: body as T };
+			if (status === 404 && attempt > 0 && options.goneAfterResend) return { status, body: undefined as T };
 
 			const attempts = attempt + 1;
 			const note = attempts > 1 ? ` (${attempts} attempts)` : '';

@@ -42,6 +42,7 @@ describe('Add Referrer', () => {
 			signedUpAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
 			qualified: false,
 			qrCodeUrl: `${stored.url}/qr-code`,
+			outcome: 'created',
 		});
 		expect(items[0].json.referralLink).toMatch(/^https:\/\/acme-coffee\.referral-factory\.com\/[A-Za-z0-9]{8}$/);
 		expect(items[0].pairedItem).toEqual({ item: 0 });
@@ -205,5 +206,25 @@ describe('Add Referrer', () => {
 			'/api/v2/users/search 1',
 			'/api/v2/users/search 2',
 		]);
+	});
+
+	it.each([
+		['created', 'returnExisting', 'return-existing', false],
+		['existing', 'returnExisting', 'return-existing', true],
+		['existing', 'returnExisting', 'reject', true],
+		['updated', 'updateFields', 'return-existing', true],
+	])('says in its output what it did: %s (If Referrer Exists: %s, API repeats: %s)', async (outcome, ifExists, duplicates, there) => {
+		await t.client.configure({ duplicates });
+		if (there) await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ ifExists }),
+			input: [{ firstName: 'Nathan', email: 'nathan@example.com' }],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json.outcome).toBe(outcome);
+		expect(await t.client.users()).toHaveLength(1);
 	});
 });

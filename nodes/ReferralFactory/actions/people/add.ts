@@ -152,7 +152,9 @@ export function addPerson(role: Role) {
 			const deadline = client.deadline();
 			const body = await resolveCustomFields(client, request.body, apiType as 'person_referring' | 'person_invited', { itemIndex, deadline });
 			const campaignId = Number(body.campaign_id);
-			const output = (user: ApiUser) => (request.simplify ? simplifyUser(user) : user);
+			// Simplified, the person says what this run did, so a re-run or a repeat buyer can be routed differently.
+			const output = (user: ApiUser, outcome: 'created' | 'existing' | 'updated') =>
+				request.simplify ? { ...simplifyUser(user), outcome } : user;
 			const find = async () => await findUserByEmail(client, campaignId, String(body.email), { itemIndex, deadline });
 			const whenExists = async (existing: ApiUser) => {
 				if (ifExists === 'fail') {
@@ -163,8 +165,10 @@ export function addPerson(role: Role) {
 						`Set 'If ${label} Exists' to 'Return Existing' to get their referral link and code instead.`,
 					);
 				}
-				if (ifExists === 'updateFields') return output(await updateExisting.call(this, client, existing, body, itemIndex, deadline));
-				return output(existing);
+				if (ifExists === 'updateFields') {
+					return output(await updateExisting.call(this, client, existing, body, itemIndex, deadline), 'updated');
+				}
+				return output(existing, 'existing');
 			};
 
 			// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
@@ -176,7 +180,7 @@ export function addPerson(role: Role) {
 				itemIndex,
 				deadline,
 				send: async () => {
-					const response = await client.request('POST', '/users', {
+					const { status, body: response } = await client.requestWithStatus('POST', '/users', {
 						body,
 						itemIndex,
 						deadline,
@@ -184,12 +188,17 @@ export function addPerson(role: Role) {
 						notFound: campaignNotFound(campaignId),
 						fieldLabel: newPersonFieldLabel,
 					});
-					return userFrom(this.getNode(), response, itemIndex);
+					// 201: added now. 200: Referral Factory answered a repeated email with the person already there (§4.3;
+					// the status is INFERRED: v1 was measured answering with the same user).
+					return { user: userFrom(this.getNode(), response, itemIndex), existed: status === 200 };
 				},
-				find,
+				find: async () => {
+					const user = await find();
+					return user && { user, existed: false };
+				},
 				isDuplicate: isEmailTaken,
 			});
-			return outcome === 'existing' ? await whenExists(record) : output(record);
+			return outcome === 'existing' || record.existed ? await whenExists(record.user) : output(record.user, 'created');
 		},
 	});
 }
