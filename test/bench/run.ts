@@ -25,7 +25,7 @@ import {
 } from '../helpers/engine';
 import { SandboxClient } from '../helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
-import { addReferrerParameters, customers } from '../helpers/setup';
+import { addReferrerParameters, customers, operationParameters } from '../helpers/setup';
 import { createUserFolder, fill, installN8n, n8nCommand, n8nEnv, packPackage, runJson, TARGETS } from '../e2e/n8n';
 
 const quick = process.argv.includes('--quick');
@@ -80,6 +80,33 @@ async function latency(sandbox: SandboxProcess, client: SandboxClient) {
 	const ratio = ms / ideal;
 	row('(b) latency', `${N} items, ${d} ms each, ${concurrency} at a time`, seconds(ms), `N·d/c ${seconds(ideal)}`, `${ratio.toFixed(3)}×`, '', result.error ? `error: ${result.error.message}` : `${result.items.length} out`);
 	return { ratio };
+}
+
+/** (d) Get Many: 10,000 referrers at 200 ms a page, several pages at a time against one after another. */
+async function getMany(sandbox: SandboxProcess, client: SandboxClient) {
+	const N = quick ? 2_500 : 10_000;
+	const d = 200;
+	const concurrency = 5;
+	await client.reset();
+	await client.seed(1, N);
+	await client.configure({ latencyMs: d });
+	const run = async (name: string, c: number) => {
+		const credential = addCredential({ accessToken: `${sandbox.token}.d-${name}`, baseUrl: sandbox.baseUrl, rateLimit: 600, rateLimitWindow: 60 });
+		return await timed(() =>
+			runReferralFactoryNode({
+				credential,
+				parameters: operationParameters('referrer', 'getAll', { returnAll: true, options: { concurrency: c } }),
+				input: [{}],
+			}),
+		);
+	};
+	const pages = Math.ceil(N / 250);
+	const sequential = await run('one', 1);
+	const concurrent = await run('five', concurrency);
+	const ideal = (pages * d) / concurrency;
+	const out = (result: typeof concurrent.result) => (result.error ? `error: ${result.error.message}` : `${result.items.length} out`);
+	row('(d) get many', `${N} referrers, ${pages} pages of 250, ${d} ms each, one page at a time`, seconds(sequential.ms), `pages·d ${seconds(pages * d)}`, `${(sequential.ms / (pages * d)).toFixed(3)}×`, '', out(sequential.result));
+	row('(d) get many', `${N} referrers, ${pages} pages, ${concurrency} pages at a time`, seconds(concurrent.ms), `pages·d/c ${seconds(ideal)}`, `${(concurrent.ms / ideal).toFixed(3)}×`, `${(sequential.ms / concurrent.ms).toFixed(2)}× faster than one at a time`, out(concurrent.result));
 }
 
 async function undiciRequests(sandbox: SandboxProcess, client: SandboxClient, N: number, concurrency: number): Promise<number> {
@@ -226,6 +253,7 @@ async function main(): Promise<void> {
 		await rateLimited(quick ? 150 : 500, 100, 2);
 		if (!quick) await rateLimited(400, 100, 5);
 		await latency(sandbox, client);
+		await getMany(sandbox, client);
 		await perRequestCost(sandbox, client);
 	} finally {
 		await sandbox.stop();

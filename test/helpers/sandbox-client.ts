@@ -52,6 +52,11 @@ export class SandboxClient {
 		return await this.call('GET', '/__sandbox/rewards');
 	}
 
+	/** Adds `count` referrers to a campaign straight into the store. */
+	async seed(campaignId: number, count: number): Promise<void> {
+		await this.call('POST', '/__sandbox/seed', { campaign_id: campaignId, count });
+	}
+
 	async reset(): Promise<void> {
 		await this.call('POST', '/__sandbox/reset');
 	}

@@ -47,14 +47,15 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		return Object.keys(errors).length > 0 ? fail(422, 'Validation errors in your request', errors) : { page, perPage };
 	};
 
-	const paginate = (path: string, all: unknown[], query: Record<string, string>, body?: Record<string, unknown>) => {
+	/** One page of `all`; only the page's records are presented (`present`), so a page of a long list is cheap. */
+	const paginate = <T>(path: string, all: T[], query: Record<string, string>, body?: Record<string, unknown>, present: (record: T) => unknown = (record) => record) => {
 		const asked = pageQuery(query, body);
 		if (asked instanceof HttpAnswer) return asked;
 		const { page, perPage } = asked;
 		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
 		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
 		const from = (page - 1) * perPage;
-		const data = all.slice(from, from + perPage);
+		const data = all.slice(from, from + perPage).map(present);
 		// The switch drops parts of the envelope (§3.0 INFERRED), so each way a client may find the end is tested.
 		const envelope = config.envelope;
 		if (envelope === 'bare') return new HttpAnswer(200, { data });
@@ -115,9 +116,9 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		};
 	};
 
-	const search = (path: string, all: Array<Record<string, unknown>>, fields: string[], query: Record<string, string>, body: Record<string, unknown>) => {
+	const search = <T extends object>(path: string, all: T[], fields: string[], query: Record<string, string>, body: Record<string, unknown>, present: (record: T) => unknown) => {
 		const filter = searchFilter(body, fields);
-		return filter instanceof HttpAnswer ? filter : paginate(path, all.filter(filter), query, body);
+		return filter instanceof HttpAnswer ? filter : paginate(path, all.filter((record) => filter(record as Record<string, unknown>)), query, body, present);
 	};
 
 	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign; referrer?: User } => {
@@ -212,11 +213,11 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
 
 		if (segments[0] === 'campaigns' && segments.length === 1) {
-			return route(['GET'], () => paginate('/campaigns', store.campaigns.map((c) => store.presentCampaign(c)), query));
+			return route(['GET'], () => paginate('/campaigns', store.campaigns, query, undefined, (c) => store.presentCampaign(c)));
 		}
 		if (segments[0] === 'campaigns' && segments[1] === 'search' && segments.length === 2) {
 			return route(['POST'], () =>
-				search('/campaigns/search', store.campaigns.map((c) => store.presentCampaign(c)), CAMPAIGN_FIELDS, query, json),
+				search('/campaigns/search', store.campaigns, CAMPAIGN_FIELDS, query, json, (c) => store.presentCampaign(c)),
 			);
 		}
 		if (segments[0] === 'campaigns' && segments.length === 2) {
@@ -227,7 +228,7 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		}
 		if (segments[0] === 'users' && segments.length === 1) {
 			return route(['GET', 'POST'], () => {
-				if (method === 'GET') return paginate('/users', store.users.map((u) => store.present(u)), query);
+				if (method === 'GET') return paginate('/users', store.users, query, undefined, (u) => store.present(u));
 				const { errors, campaign, referrer } = validateCreate(json);
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
@@ -251,7 +252,7 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 			});
 		}
 		if (segments[0] === 'users' && segments[1] === 'search' && segments.length === 2) {
-			return route(['POST'], () => search('/users/search', store.users.map((u) => store.present(u)), USER_FIELDS, query, json));
+			return route(['POST'], () => search('/users/search', store.users, USER_FIELDS, query, json, (u) => store.present(u)));
 		}
 		if (segments[0] === 'users' && segments[1] === 'qualification' && segments.length === 2) {
 			return route(['PUT'], () => qualify(json));

@@ -97,6 +97,16 @@ export async function startSandbox(options: {
 			if ('campaignCount' in json) store.reset(config.campaignCount);
 			return new HttpAnswer(200, config);
 		}
+		if (path === '/seed' && method === 'POST') {
+			// Many referrers at once, for lists and measurements: {campaign_id, count}.
+			const campaign = store.findCampaign(String(json.campaign_id ?? 1));
+			if (!campaign) return new HttpAnswer(404, { message: 'No such campaign.' });
+			const start = store.users.length;
+			for (let i = 0; i < Number(json.count ?? 0); i++) {
+				store.createUser({ campaign, firstName: `Seeded ${start + i}`, email: `seeded${start + i}@seed.example.com`, meta: [], promotion: false });
+			}
+			return new HttpAnswer(201, { users: store.users.length });
+		}
 		if (path === '/faults' && method === 'POST') {
 			const fault = json as unknown as Fault;
 			faults.push({ ...fault, times: fault.times ?? 1 });
