@@ -157,6 +157,29 @@ export const requestOptions: INodeProperties = {
 	],
 };
 
+/**
+ * Custom Fields: pairs of a campaign form field (`label`, as given: picked from a list, or typed) and a value, sent
+ * as the API's `meta` (helpers/new-person.ts).
+ */
+export function customFields(label: INodeProperties): INodeProperties {
+	return {
+		displayName: 'Custom Fields',
+		name: 'customFields',
+		type: 'fixedCollection',
+		placeholder: 'Add Custom Field',
+		default: {},
+		typeOptions: { multipleValues: true },
+		description: 'Values for the fields of the campaign form, such as Last Name or Company',
+		options: [
+			{
+				displayName: 'Field',
+				name: 'field',
+				values: [label, { displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. Smith' }],
+			},
+		],
+	};
+}
+
 /** Additional Fields of a person being added (a referrer now, a lead later): custom fields, notification, promotion. */
 export const newPersonAdditionalFields: INodeProperties = {
 	displayName: 'Additional Fields',
@@ -173,42 +196,14 @@ export const newPersonAdditionalFields: INodeProperties = {
 			description:
 				'Whether to also create a promotion code for the person (works only when Stripe is connected to Referral Factory)',
 		},
-		{
-			displayName: 'Custom Fields',
-			name: 'customFields',
-			type: 'fixedCollection',
-			placeholder: 'Add Custom Field',
-			default: {},
-			typeOptions: { multipleValues: true },
-			description: 'Values for the fields of the campaign form, such as Last Name or Company',
-			options: [
-				{
-					displayName: 'Field',
-					name: 'field',
-					values: [
-						{
-							displayName: 'Field Name or ID',
-							name: 'label',
-							type: 'options',
-							typeOptions: {
-								loadOptionsMethod: 'getCampaignFields',
-								loadOptionsDependsOn: ['campaignId.value'],
-							},
-							default: '',
-							description:
-								'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-						},
-						{
-							displayName: 'Value',
-							name: 'value',
-							type: 'string',
-							default: '',
-							placeholder: 'e.g. Smith',
-						},
-					],
-				},
-			],
-		},
+		customFields({
+			displayName: 'Field Name or ID',
+			name: 'label',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getCampaignFields', loadOptionsDependsOn: ['campaignId.value'] },
+			default: '',
+			description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		}),
 		{
 			displayName: 'Send Welcome Notification',
 			name: 'notify',

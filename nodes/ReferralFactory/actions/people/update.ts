@@ -5,7 +5,7 @@ import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
 import { simplifyUser, userFrom } from '../../helpers/user';
 import { itemError, requireEmail, requireScalar, requireText } from '../../helpers/validation';
 import { apiPath } from '../../transport';
-import { personLookup, simplify } from '../common.descriptions';
+import { customFields, personLookup, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 import { ROLES, SIMPLIFIED_PERSON } from './roles';
 
@@ -29,25 +29,14 @@ export function updatePerson(role: Role) {
 				placeholder: 'Add Field',
 				default: {},
 				options: [
-					{
-						displayName: 'Custom Fields',
-						name: 'customFields',
-						type: 'fixedCollection',
-						placeholder: 'Add Custom Field',
-						default: {},
-						typeOptions: { multipleValues: true },
-						description: "Values for the fields of the campaign form, by the field's name (its label, such as Last Name) or ID",
-						options: [
-							{
-								displayName: 'Field',
-								name: 'field',
-								values: [
-									{ displayName: 'Field Name or ID', name: 'label', type: 'string', default: '', placeholder: 'e.g. Last Name' },
-									{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. Smith' },
-								],
-							},
-						],
-					},
+					customFields({
+						displayName: 'Field Name or ID',
+						name: 'label',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. Last Name',
+						description: "The field's name (its label in the campaign form) or its ID",
+					}),
 					{
 						displayName: 'Email',
 						name: 'email',
