@@ -48,7 +48,7 @@ export class SandboxClient {
 	}
 
 	/** Every reward the sandbox holds, due and issued, with its state. */
-	async rewards(): Promise<Array<{ id: number; recipient_id: number; metric: string; state: 'due' | 'issued'; total: number }>> {
+	async rewards(): Promise<Array<{ id: number; recipient_id: number; metric: string; state: 'due' | 'issued'; total: number; payouts: number }>> {
 		return await this.call('GET', '/__sandbox/rewards');
 	}
 

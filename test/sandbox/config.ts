@@ -13,6 +13,11 @@ export interface SandboxConfig {
 	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
 	 */
 	duplicates: 'return-existing' | 'reject' | 'allow';
+	/**
+	 * What POST /rewards/issue does with a reward issued already: `refuse` (422) or `allow` (pays it out again). No
+	 * source says the API pays twice; `allow` shows whether the node itself never issues twice.
+	 */
+	reissue: 'refuse' | 'allow';
 	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
 	errorStyle: 'documented' | 'plain';
 	/** `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone), so every way to find a list's end is tested. */
@@ -92,6 +97,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	rateWindowMs: 60_000,
 	retryAfterHeader: true,
 	duplicates: 'return-existing',
+	reissue: 'refuse',
 	errorStyle: 'documented',
 	envelope: 'full',
 	searchIgnores: [],

@@ -33,6 +33,8 @@ export interface EarnedReward {
 	count: number;
 	total: number;
 	issued_at: string | null;
+	/** How many times it was paid out: one, unless an API that allows it was asked twice. */
+	payouts: number;
 }
 
 const RULES: RewardRule[] = [
@@ -74,6 +76,7 @@ export class Rewards {
 				count: 1,
 				total: rule.metric === 'coupon' ? 0 : rule.value,
 				issued_at: null,
+				payouts: 0,
 			});
 		}
 	}
@@ -105,6 +108,7 @@ export class Rewards {
 	}
 
 	issue(reward: EarnedReward): void {
+		reward.payouts++;
 		reward.state = 'issued';
 		reward.issued_at = new Date().toISOString().slice(0, 10);
 	}
@@ -117,6 +121,7 @@ export class Rewards {
 /** The reward routes, over the API's own `fail` and `paginate` (routes.ts). */
 export function rewardRoutes(
 	rewards: Rewards,
+	reissue: () => 'refuse' | 'allow',
 	fail: (status: number, message: string) => HttpAnswer,
 	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
 ) {
@@ -132,7 +137,9 @@ export function rewardRoutes(
 			return route(['POST'], () => {
 				const reward = rewards.find(metric);
 				if (!reward) return fail(404, 'Reward not found.');
-				if (reward.state !== 'due') return fail(422, `The reward has already been issued.`);
+				if (reward.state !== 'due' && !(status === 'issue' && reissue() === 'allow')) {
+					return fail(422, `The reward has already been issued.`);
+				}
 				if (status === 'issue') {
 					rewards.issue(reward);
 					return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });

@@ -292,7 +292,7 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
-	const rewardRoute = rewardRoutes(rewards, fail, paginate);
+	const rewardRoute = rewardRoutes(rewards, () => config.reissue, fail, paginate);
 
 	return { api, fail };
 }

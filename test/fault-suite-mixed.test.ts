@@ -1,0 +1,120 @@
+/**
+ * The mixed fault suite: referrers, leads, qualifications, reward payouts and deletions, hundreds of items, against
+ * a sandbox that fails in every way the real service may (5xx before the work; 5xx, dropped connections and answers
+ * past the node's timeout after the work; latency spikes) under a rate limit. The sandbox is set to an API that
+ * would add the same email twice and pay the same reward twice, so only the node stands between a retry and a
+ * duplicate person or a second payout. Seeded, so a failure can be replayed.
+ *
+ * What must hold: 0 lost items, 0 duplicate people, 0 rewards paid twice, 0 requests over the limit.
+ */
+import { addCredential, runReferralFactoryNode, shutdownEngine, type NodeRun } from './helpers/engine';
+import { SandboxClient } from './helpers/sandbox-client';
+import { startSandboxProcess, type SandboxProcess } from './helpers/sandbox-process';
+import { operationParameters } from './helpers/setup';
+
+const LIMIT = { requests: 60, windowSeconds: 1 };
+const REFERRERS = 60;
+const LEADS_PER_REFERRER = 2;
+const DELETED = 40;
+
+let sandbox: SandboxProcess;
+let client: SandboxClient;
+
+beforeAll(async () => {
+	sandbox = await startSandboxProcess('rf_mixed_fault_token');
+	client = new SandboxClient(sandbox.url, sandbox.token);
+}, 60_000);
+afterAll(async () => {
+	await sandbox?.stop();
+	shutdownEngine();
+});
+
+/** Every output item is a success paired with its input: none lost, none turned into an error. */
+function expectAllThrough(run: NodeRun, count: number) {
+	expect(run.error).toBeUndefined();
+	expect(run.items.filter((item) => item.json.error).map((item) => item.json.error)).toEqual([]);
+	expect(run.items).toHaveLength(count);
+	run.items.forEach((item, i) => expect(item.pairedItem).toEqual({ item: i }));
+}
+
+describe('mixed fault suite', () => {
+	it.each([1, 2])('people, leads, qualifications, payouts and deletions under seeded faults (seed %i): 0 lost, 0 doubled, 0 over the limit', async (seed) => {
+		await client.reset();
+		await client.configure({
+			rateLimit: LIMIT.requests,
+			rateWindowMs: LIMIT.windowSeconds * 1000,
+			latencyMs: 5,
+			duplicates: 'allow',
+			reissue: 'allow',
+			chaos: { seed, errorBefore: 0.05, errorAfter: 0.05, dropAfter: 0.04, stallAfter: 0.03, stallMs: 900, spike: 0.05, spikeMs: 250 },
+		});
+		const credential = addCredential({
+			accessToken: sandbox.token,
+			baseUrl: sandbox.baseUrl,
+			rateLimit: LIMIT.requests,
+			rateLimitWindow: LIMIT.windowSeconds,
+		});
+		const options = { concurrency: 5, timeout: 0.5, retryFor: 30 };
+		const run = (resource: string, operation: string, values: Record<string, unknown>, input: Array<Record<string, unknown>>) =>
+			runReferralFactoryNode({ credential, parameters: operationParameters(resource, operation, { ...values, options }), input, continueOnFail: true });
+
+		// Referrers.
+		const people = Array.from({ length: REFERRERS }, (_, i) => ({ firstName: `Referrer ${i}`, email: `referrer${i}@seed${seed}.example.com` }));
+		const referrers = await run('referrer', 'add', { campaignId: { __rl: true, mode: 'id', value: '1' }, firstName: '={{ $json.firstName }}', email: '={{ $json.email }}' }, people);
+		expectAllThrough(referrers, REFERRERS);
+
+		// Leads, each brought by a referrer given by referral code.
+		const leadInput = referrers.items.flatMap((item, i) =>
+			Array.from({ length: LEADS_PER_REFERRER }, (_, j) => ({ ref: item.json.referralCode, firstName: `Lead ${i}-${j}`, email: `lead${i}-${j}@seed${seed}.example.com` })),
+		);
+		const leads = await run(
+			'lead',
+			'add',
+			{
+				campaignId: { __rl: true, mode: 'id', value: '1' },
+				referrerId: { __rl: true, mode: 'code', value: '={{ $json.ref }}' },
+				firstName: '={{ $json.firstName }}',
+				email: '={{ $json.email }}',
+			},
+			leadInput,
+		);
+		expectAllThrough(leads, leadInput.length);
+
+		// Every lead qualifies: each earns its referrer one due Fixed Amount reward.
+		const qualified = await run('lead', 'qualify', { leadId: { __rl: true, mode: 'code', value: '={{ $json.referralCode }}' } }, leads.items.map((item) => item.json));
+		expectAllThrough(qualified, leadInput.length);
+		expect(qualified.items.every((item) => item.json.qualified === true)).toBe(true);
+
+		// Every due reward is issued.
+		const due = await run('reward', 'getAll', { status: 'due', rewardType: 'amount', returnAll: true }, [{}]);
+		expect(due.error).toBeUndefined();
+		expect(due.items).toHaveLength(leadInput.length);
+		const issued = await run('reward', 'issue', { rewardId: '={{ $json.id }}', rewardType: 'amount' }, due.items.map((item) => item.json));
+		expectAllThrough(issued, leadInput.length);
+
+		// Some leads are deleted.
+		const deleted = await run('lead', 'delete', { leadId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }, leads.items.slice(0, DELETED).map((item) => item.json));
+		expectAllThrough(deleted, DELETED);
+
+		// 0 duplicate people: every email once, the leads with the right referrer, the deleted ones gone.
+		const users = await client.users();
+		const emails = users.map((u) => u.email);
+		expect(emails.filter((email, i) => emails.indexOf(email) !== i)).toEqual([]);
+		expect(users).toHaveLength(REFERRERS + leadInput.length - DELETED);
+		const byEmail = new Map(users.map((u) => [u.email, u]));
+		leadInput.slice(DELETED).forEach((lead) => {
+			const referrer = referrers.items.find((item) => item.json.referralCode === lead.ref)!;
+			expect(byEmail.get(lead.email)).toMatchObject({ referrer_id: referrer.json.id });
+		});
+
+		// 0 rewards paid twice, none left unpaid.
+		const rewards = (await client.rewards()).filter((reward) => reward.metric === 'amount');
+		expect(rewards).toHaveLength(leadInput.length);
+		expect(rewards.filter((reward) => reward.state !== 'issued' || reward.payouts !== 1)).toEqual([]);
+
+		// 0 over the limit, and the faults happened.
+		const stats = await client.stats();
+		expect(stats.rateLimited).toBe(0);
+		for (const kind of ['errorBefore', 'errorAfter', 'dropAfter', 'stallAfter']) expect(stats.faults[kind]).toBeGreaterThan(3);
+	}, 180_000);
+});
