@@ -8,13 +8,13 @@
  * in the campaign exactly once (0 duplicates), and the sandbox never refused a request for the rate limit
  * (0 over the limit).
  */
-import { addCredential, runReferralFactoryNode, shutdownEngine } from './helpers/engine';
+import { runReferralFactoryNode, shutdownEngine } from './helpers/engine';
+import { faultConfig, faultCredential } from './helpers/faults';
 import { SandboxClient } from './helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from './helpers/sandbox-process';
 import { addReferrerParameters, customers } from './helpers/setup';
 
 const ITEMS = 300;
-const LIMIT = { requests: 60, windowSeconds: 1 };
 
 let sandbox: SandboxProcess;
 let client: SandboxClient;
@@ -25,7 +25,7 @@ beforeAll(async () => {
 	// One small run first, so the engine's first-time work is not inside the measured run. Same limit as the runs:
 	// a credential with another limit on the same token would add its own (the stricter holds).
 	await runReferralFactoryNode({
-		credential: addCredential({ accessToken: sandbox.token, baseUrl: sandbox.baseUrl, rateLimit: LIMIT.requests, rateLimitWindow: LIMIT.windowSeconds }),
+		credential: faultCredential(sandbox),
 		parameters: addReferrerParameters(),
 		input: customers(3, 'warm-up.example.com'),
 	});
@@ -52,19 +52,8 @@ describe('fault suite', () => {
 		for (const customer of input.slice(0, 10)) {
 			await client.createUser({ campaign_id: 1, first_name: customer.firstName, email: customer.email });
 		}
-		await client.configure({
-			rateLimit: LIMIT.requests,
-			rateWindowMs: LIMIT.windowSeconds * 1000,
-			latencyMs: 5,
-			duplicates,
-			chaos: { seed, errorBefore: 0.05, errorAfter: 0.05, dropAfter: 0.04, stallAfter: 0.03, stallMs: 900, spike: 0.05, spikeMs: 250 },
-		});
-		const credential = addCredential({
-			accessToken: sandbox.token,
-			baseUrl: sandbox.baseUrl,
-			rateLimit: LIMIT.requests,
-			rateLimitWindow: LIMIT.windowSeconds,
-		});
+		await client.configure(faultConfig(seed, { duplicates }));
+		const credential = faultCredential(sandbox);
 
 		const { items, error } = await runReferralFactoryNode({
 			credential,

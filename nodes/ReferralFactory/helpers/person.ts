@@ -43,7 +43,8 @@ function describeRef(role: Role, ref: PersonRef): string {
 	return `${role} with email ${ref.email} in campaign ${ref.campaignId}`;
 }
 
-function notFound(role: Role, ref: PersonRef) {
+/** What a person who is not there is called in an error: "No lead with referral code X was found". */
+export function personNotFound(role: Role, ref: PersonRef) {
 	return {
 		message: `No ${describeRef(role, ref)} was found`,
 		description: `Check the ${ref.mode === 'code' ? 'referral code' : ref.mode === 'email' ? 'email and the campaign' : 'ID'}: Referral Factory has no such person.`,
@@ -67,12 +68,12 @@ export async function fetchPerson(
 	if (ref.mode === 'email') {
 		user = await findUserByEmail(client, ref.campaignId, ref.email, options);
 		if (!user) {
-			const { message, description } = notFound(role, ref);
+			const { message, description } = personNotFound(role, ref);
 			throw new NodeApiError(node, { httpCode: '404' } as JsonObject, { message: `${message} [item ${options.itemIndex}]`, description, httpCode: '404', itemIndex: options.itemIndex });
 		}
 	} else {
 		const identifier = ref.mode === 'id' ? ref.id : ref.code;
-		const response = await client.request('GET', apiPath('users', identifier), { ...options, notFound: notFound(role, ref) });
+		const response = await client.request('GET', apiPath('users', identifier), { ...options, notFound: personNotFound(role, ref) });
 		user = userFrom(node, response, options.itemIndex);
 	}
 	if (typeof user.type === 'string' && user.type !== API_TYPE[role]) {

@@ -24,6 +24,20 @@ export const rewardTypeField: INodeProperties = {
 	],
 };
 
+/** Issue and Cancel: the due reward, and its type (the list in which its state is read after a lost answer). */
+export const dueRewardFields: INodeProperties[] = [
+	{
+		displayName: 'Due Reward ID',
+		name: 'rewardId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 501',
+		description: 'The ID of the due reward (the "ID" of a reward from Reward → Get Many with Status: Due)',
+	},
+	{ ...rewardTypeField, description: "The reward's type: the node reads the reward's state in this list if an answer is lost" },
+];
+
 export function readRewardType(ctx: IExecuteFunctions, itemIndex: number): RewardType {
 	const value = ctx.getNodeParameter('rewardType', itemIndex, 'amount') as RewardType;
 	if (!REWARD_TYPES.includes(value)) {

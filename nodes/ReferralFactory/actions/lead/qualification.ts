@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { fetchPerson, readPersonRef, type PersonRef } from '../../helpers/person';
+import { fetchPerson, personNotFound, readPersonRef, type PersonRef } from '../../helpers/person';
 import { simplifyUser, type ApiUser } from '../../helpers/user';
 import { unwrapData } from '../../transport';
 import { personLookup, simplify } from '../common.descriptions';
@@ -41,7 +41,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				body: { ...identify(request.ref), qualified },
 				itemIndex,
 				deadline,
-				notFound: { message: `No lead ${request.ref.mode === 'id' ? `with ID ${request.ref.id}` : request.ref.mode === 'code' ? `with referral code ${request.ref.code}` : `with email ${request.ref.email} in campaign ${request.ref.campaignId}`} was found`, description: 'Check the identifier: Referral Factory has no such lead.' },
+				notFound: personNotFound('lead', request.ref),
 			});
 			const answered = unwrapData<ApiUser | undefined>(response);
 			const lead =

@@ -1,12 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { Role } from '../../helpers/person';
+import { readPersonRef, type Role } from '../../helpers/person';
 
 import { campaignNotFound } from '../../helpers/campaign';
 import { createOnce } from '../../helpers/create-once';
 import { buildNewPersonBody, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
-import { itemError, requireEmail, requireText } from '../../helpers/validation';
+import { itemError } from '../../helpers/validation';
 import { apiPath, type ApiClient } from '../../transport';
 import { campaignLocator, newPersonAdditionalFields, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
@@ -95,20 +95,15 @@ interface AddPersonRequest {
 	ifExists: IfExists;
 }
 
-/** The lead's referrer in the API's words: `{field: id|code|email, value}` ([SKILL] §3.1). */
+/**
+ * The lead's referrer in the API's words: `{field: id|code|email, value}` ([SKILL] §3.1), read with the same
+ * checks as any person locator (by email: within the lead's campaign).
+ */
 function readReferrerOfLead(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
-	const locator = ctx.getNodeParameter('referrerId', itemIndex) as { mode?: unknown; value?: unknown };
-	const mode = locator?.mode === 'id' || locator?.mode === 'email' ? locator.mode : 'code';
-	const value = typeof locator?.value === 'number' ? String(locator.value) : locator?.value;
-	if (mode === 'email') return { field: 'email', value: requireEmail(ctx, value, itemIndex, 'Referrer') };
-	const text = requireText(ctx, value, 'Referrer', itemIndex, mode === 'id' ? '1042' : 'ueONFmUp');
-	if (mode === 'id') {
-		if (!/^[1-9]\d*$/.test(text)) {
-			throw itemError(ctx, itemIndex, `'Referrer' must be a whole number when given by ID, but it is "${text.slice(0, 50)}"`, "Enter the referrer's ID, or switch 'Referrer' to By Referral Code.");
-		}
-		return { field: 'id', value: Number(text) };
-	}
-	return { field: 'code', value: text };
+	const ref = readPersonRef(ctx, 'referrerId', 'Referrer', itemIndex);
+	if (ref.mode === 'id') return { field: 'id', value: ref.id };
+	if (ref.mode === 'code') return { field: 'code', value: ref.code };
+	return { field: 'email', value: ref.email };
 }
 
 async function updateExisting(this: IExecuteFunctions, client: ApiClient, existing: ApiUser, body: IDataObject, itemIndex: number, deadline: number) {

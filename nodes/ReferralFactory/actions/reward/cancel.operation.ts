@@ -2,10 +2,9 @@ import type { JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { createOnce } from '../../helpers/create-once';
-import { readRewardId, readRewardType, rewardState, rewardTypeField } from '../../helpers/reward';
+import { dueRewardFields, readRewardId, readRewardType, rewardState } from '../../helpers/reward';
 import { apiPath } from '../../transport';
 import { defineOperation } from '../operation';
-import { rewardIdField } from './issue.operation';
 
 /**
  * Cancels a due reward (POST /rewards/cancel/{id}, §3.9 R8). Never sent twice: after a lost answer the reward's state
@@ -14,7 +13,7 @@ import { rewardIdField } from './issue.operation';
 export const cancel = defineOperation({
 	resource: 'reward',
 	operation: 'cancel',
-	properties: [rewardIdField, { ...rewardTypeField, description: "The reward's type: the node reads the reward's state in this list if an answer is lost" }],
+	properties: dueRewardFields,
 	prepare(itemIndex) {
 		return { rewardId: readRewardId(this, itemIndex), type: readRewardType(this, itemIndex) };
 	},

@@ -1,20 +1,10 @@
-import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { createOnce } from '../../helpers/create-once';
-import { readRewardId, readRewardType, rewardState, rewardTypeField } from '../../helpers/reward';
+import { dueRewardFields, readRewardId, readRewardType, rewardState } from '../../helpers/reward';
 import { apiPath, unwrapData } from '../../transport';
 import { defineOperation } from '../operation';
-
-export const rewardIdField: INodeProperties = {
-	displayName: 'Due Reward ID',
-	name: 'rewardId',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. 501',
-	description: 'The ID of the due reward (the "ID" of a reward from Reward → Get Many with Status: Due)',
-};
 
 /**
  * Issues a due reward (POST /rewards/issue/{id}, §3.9 R7). Issuing may pay out money (Tremendous, Stripe), so it is
@@ -24,7 +14,7 @@ export const rewardIdField: INodeProperties = {
 export const issue = defineOperation({
 	resource: 'reward',
 	operation: 'issue',
-	properties: [rewardIdField, { ...rewardTypeField, description: "The reward's type: the node reads the reward's state in this list if an answer is lost" }],
+	properties: dueRewardFields,
 	prepare(itemIndex) {
 		return { rewardId: readRewardId(this, itemIndex), type: readRewardType(this, itemIndex) };
 	},
