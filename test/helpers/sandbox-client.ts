@@ -15,6 +15,7 @@ export interface SandboxUser {
 	first_name: string;
 	meta: Array<{ field: string; value: unknown }>;
 	qualified_at: string | null;
+	promotion: { code: string } | null;
 }
 
 export class SandboxClient {

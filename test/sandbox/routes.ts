@@ -4,6 +4,7 @@
  */
 import type { SandboxConfig } from './server';
 import { HttpAnswer } from './http';
+import { n8nRoutes } from './n8n-surface';
 import { rewardRoutes, type Rewards } from './rewards';
 import type { Campaign, MetaEntry, Store, User } from './store';
 
@@ -289,10 +290,12 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 			});
 		}
 		if (segments[0] === 'rewards') return rewardRoute(method, segments, query);
+		if (segments[0] === 'n8n') return n8nRoute(method, segments.slice(1), json);
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
 	const rewardRoute = rewardRoutes(rewards, () => config.reissue, fail, paginate);
+	const n8nRoute = n8nRoutes(store, rewards, qualify, fail);
 
 	return { api, fail };
 }

@@ -3,7 +3,7 @@
  * ../shared/referral-factory-api.md (§3 endpoints, §4 errors, §8 sandbox defaults). Where the sources disagree
  * (duplicate e-mails, error body shape) a switch picks the behaviour, so the node can be tested against both.
  *
- * Besides /api/v2 it serves /__sandbox/* for tests and scripts: the requests it received, its users, a reset, and
+ * Besides /api/v2 (and the n8n endpoints under /api/n8n) it serves /__sandbox/* for tests and scripts: the requests it received, its users, a reset, and
  * its switches. Those routes need no token; the server only ever listens on 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -164,7 +164,10 @@ export async function startSandbox(options: {
 		requests.push(record);
 
 		const auth = req.headers.authorization ?? '';
-		const apiPath = url.pathname.startsWith('/api/v2/') ? url.pathname.slice('/api/v2'.length) : undefined;
+		// The public API under /api/v2, Referral Factory's n8n endpoints (§5.3) under /api/n8n, seen by the routes
+		// (and by faults) as /n8n/….
+		const surface = /^\/api\/(v2|n8n)(\/.*)$/.exec(url.pathname);
+		const apiPath = surface ? `${surface[1] === 'n8n' ? '/n8n' : ''}${surface[2]}` : undefined;
 		inFlight++;
 		stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
 		res.once('close', () => inFlight--);

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 import { CAMPAIGN_ID_PATTERN } from '../helpers/campaign';
 
@@ -46,8 +46,9 @@ export function campaignLocator(description: string): INodeProperties {
  * (shared/referral-factory-api.md §4.3), so By Email needs the Campaign field beside it. n8n cannot show a field for
  * one mode of a resource locator only (display conditions name parameters, not a locator's mode), so the Campaign
  * is always there, optional, and required by the node's own check when the person is given by email.
+ * `extraModes`: further ways to name the person that only one operation takes (Qualify: By Coupon).
  */
-export function personLookup(name: string, displayName: string, description: string): INodeProperties[] {
+export function personLookup(name: string, displayName: string, description: string, extraModes: INodePropertyMode[] = []): INodeProperties[] {
 	return [
 		{
 			displayName,
@@ -76,6 +77,7 @@ export function personLookup(name: string, displayName: string, description: str
 					type: 'string',
 					placeholder: 'e.g. nathan@example.com',
 				},
+				...extraModes,
 			],
 		},
 		{

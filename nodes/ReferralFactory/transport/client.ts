@@ -13,6 +13,7 @@ import { ManualExecutionCancelledError, NodeApiError, sleepWithAbort } from 'n8n
 import { describeApiError, NETWORK_REASONS, networkCode, NOT_SENT, type ErrorContext } from './errors';
 import { limiterFor, limiterKey, MAX_RATE_LIMIT, type RollingWindowLimiter } from './limiter';
 import { redact } from './redact';
+import { backoffMs, parseBody, retryAfterMs, surfaceUrl } from './http';
 
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
 export const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
@@ -37,6 +38,8 @@ export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLa
 	 * counts as done (`undefined` is returned). A 404 on the first attempt is an error as usual.
 	 */
 	goneAfterResend?: boolean;
+	/** `n8n`: Referral Factory's n8n endpoints (`{origin}/api/n8n`, see `surfaceUrl`) instead of the public API. */
+	surface?: 'n8n';
 }
 
 /** How long to wait for an answer, how long to keep retrying, how many at a time; from the node's options. */
@@ -64,45 +67,13 @@ interface FullResponse {
 
 const IDEMPOTENT = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
 
-/** Builds a path from raw segments, encoding each one so user input can never change the route. */
-export function apiPath(...segments: Array<string | number>): string {
-	return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join('');
-}
-
 function positiveNumber(value: unknown, fallback: number): number {
 	const number = Number(value);
 	return Number.isFinite(number) && number > 0 ? number : fallback;
 }
 
-function parseBody(body: unknown): unknown {
-	if (typeof body !== 'string') return body;
-	const text = body.trim();
-	if (!text) return undefined;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return body;
-	}
-}
-
 function suffixFor(itemIndex?: number): string {
 	return itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
-}
-
-/** Retry-After is seconds or an HTTP date (RFC 9110); the API documents neither, so both are read. */
-function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
-	const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
-	if (value === undefined || value === null || value === '') return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const date = Date.parse(String(value));
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 15 s, each between half and all of that. */
-export function backoffMs(attempt: number): number {
-	const ceiling = Math.min(15_000, 500 * 2 ** attempt);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /**
@@ -202,7 +173,7 @@ export class ApiClient {
 		const idempotent = options.idempotent ?? IDEMPOTENT.has(method);
 		const request: IHttpRequestOptions = {
 			method,
-			url: `${this.baseUrl}${path}`,
+			url: options.surface === 'n8n' ? `${surfaceUrl(this.baseUrl, 'n8n')}${path}` : `${this.baseUrl}${path}`,
 			headers: { Accept: 'application/json' },
 			json: true,
 			returnFullResponse: true,

@@ -53,4 +53,81 @@ describe('Lead → Qualify', () => {
 
 		expect(error!.message).toBe('No lead with referral code NoSuch99 was found [item 0]');
 	});
+
+	describe('by coupon', () => {
+		/** A lead who redeemed the promotion code Referral Factory made for them (Add's Create Promotion Code). */
+		async function leadWithCoupon() {
+			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Rita', email: 'rita@example.com' });
+			const withCoupon = await t.client.createUser({ campaign_id: 1, first_name: 'Cora', email: 'cora@example.com', referrer: { field: 'id', value: referrer.id }, promotion: true });
+			await t.client.clearRequests();
+			return { referrer, lead: withCoupon, coupon: withCoupon.promotion!.code };
+		}
+		const byCoupon = (value: string, extra: Record<string, unknown> = {}) => operationParameters('lead', 'qualify', { leadId: { __rl: true, mode: 'coupon', value }, ...extra });
+
+		it("qualifies the lead holding the coupon with one POST to Referral Factory's n8n endpoint, and their referrer's reward falls due", async () => {
+			const { referrer, lead: holder, coupon } = await leadWithCoupon();
+
+			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(coupon), input: [{}] });
+
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ id: holder.id, email: 'cora@example.com', qualified: true, referrerId: referrer.id });
+			const requests = await t.client.requests();
+			// The credential's Base URL ends in /api/v2; the call goes to the same origin's /api/n8n.
+			expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/n8n/users/qualify']);
+			expect(requests[0].body).toEqual({ coupon });
+			expect(requests[0].headers.authorization).toBe(`Bearer ${t.sandbox.token}`);
+			expect((await t.client.users()).find((u) => u.id === holder.id)!.qualified_at).not.toBeNull();
+			expect((await t.client.rewards()).filter((r) => r.recipient_id === referrer.id).map((r) => r.state)).toEqual(['due']);
+		});
+
+		it('is resent after a 503 and a dropped answer: qualifying twice does no harm, the reward falls due once', async () => {
+			const { referrer, coupon } = await leadWithCoupon();
+			await t.client.addFault({ status: 503, path: '/n8n/users/qualify', times: 1 });
+			await t.client.addFault({ when: 'after', drop: true, path: '/n8n/users/qualify', times: 1 });
+
+			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(coupon, { options: { retryFor: 20 } }), input: [{}] });
+
+			expect(error).toBeUndefined();
+			expect(items[0].json.qualified).toBe(true);
+			expect((await t.client.requests()).map((r) => r.status)).toEqual([503, -1, 200]);
+			expect((await t.client.rewards()).filter((r) => r.recipient_id === referrer.id)).toHaveLength(1);
+		});
+
+		it('says which coupon Referral Factory does not know; under Continue On Fail the other items go through', async () => {
+			const { lead: holder, coupon } = await leadWithCoupon();
+
+			const { items, error } = await runReferralFactoryNode({
+				credential: t.credential,
+				parameters: byCoupon('={{ $json.coupon }}'),
+				input: [{ coupon: 'SHOPIFY-SUMMER' }, { coupon }],
+				continueOnFail: true,
+			});
+
+			expect(error).toBeUndefined();
+			expect(items[0].json.error).toBe('No lead with coupon SHOPIFY-SUMMER was found [item 0]');
+			expect(items[0].pairedItem).toEqual({ item: 0 });
+			expect(items[1].json).toMatchObject({ id: holder.id, qualified: true });
+			expect(items[1].pairedItem).toEqual({ item: 1 });
+		});
+
+		it('refuses an empty coupon before sending anything', async () => {
+			const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon('={{ $json.coupon }}'), input: [{ coupon: null }] });
+
+			expect(error!.message).toBe("'Lead' has no value [item 0]");
+			expect(await t.client.requests()).toEqual([]);
+		});
+
+		it('is not a way to unqualify: says so before sending anything', async () => {
+			const { coupon } = await leadWithCoupon();
+
+			const { error } = await runReferralFactoryNode({
+				credential: t.credential,
+				parameters: operationParameters('lead', 'unqualify', { leadId: { __rl: true, mode: 'coupon', value: coupon } }),
+				input: [{}],
+			});
+
+			expect(error!.message).toBe("'Lead' is given by coupon, but a lead can be unqualified only by ID, referral code or email [item 0]");
+			expect(await t.client.requests()).toEqual([]);
+		});
+	});
 });

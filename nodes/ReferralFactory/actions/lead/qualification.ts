@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { fetchPerson, personNotFound, readPersonRef, type PersonRef } from '../../helpers/person';
 import { simplifyUser, type ApiUser } from '../../helpers/user';
+import { itemError, requireText } from '../../helpers/validation';
 import { unwrapData } from '../../transport';
 import { personLookup, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
@@ -14,40 +15,84 @@ function identify(ref: PersonRef): IDataObject {
 	return { email: ref.email, campaign_id: ref.campaignId };
 }
 
+/** The person in an answer, wherever it is: `data`, `user` (the n8n endpoints' answers are not shown, §7.15), or bare. */
+function personIn(body: unknown): ApiUser | undefined {
+	for (const candidate of [unwrapData<unknown>(body), (body as { user?: unknown } | undefined)?.user]) {
+		if (candidate && typeof candidate === 'object' && !Array.isArray(candidate) && (candidate as ApiUser).id !== undefined) {
+			return candidate as ApiUser;
+		}
+	}
+	return undefined;
+}
+
 /**
  * Qualify (a lead converted: a purchase, a signed contract) or Unqualify (a refund: back to Pending) — one PUT,
  * safe to resend (qualifying twice is a no-op, measured on v1 §3.5). Qualifying may create rewards per the
  * campaign's settings; they land in Due unless Auto Issue is on. The answer's body is not documented (§3.6
  * INFERRED): the lead in `data` is used when there, else the lead is fetched.
+ *
+ * Qualify also takes a redeemed coupon (a promotion code or coupon Referral Factory gave the lead). The public API
+ * has no such call, so this one goes to Referral Factory's n8n endpoint `POST /api/n8n/users/qualify {coupon}`, as
+ * the vendor's node does (§5.3). Resent after transient failures like the PUT: it sets a state, it does not add
+ * one (INFERRED from the PUT's measured behaviour; the endpoint's answers are not documented, §7.15, so the lead
+ * is read from `data`, `user` or the body itself, and any other answer is passed on with the coupon).
  */
 function qualification(operation: 'qualify' | 'unqualify') {
 	const qualified = operation === 'qualify';
+	const byCoupon = qualified ? [{ displayName: 'By Coupon', name: 'coupon', type: 'string' as const, placeholder: 'e.g. FRIEND10-X7K2' }] : [];
 	return defineOperation({
 		resource: 'lead',
 		operation,
 		properties: [
-			...personLookup('leadId', 'Lead', `The lead to ${operation}: by ID, by referral code, or by email within a campaign`),
+			...personLookup(
+				'leadId',
+				'Lead',
+				qualified
+					? 'The lead to qualify: by ID, by referral code, by email within a campaign, or by a coupon Referral Factory gave them that they redeemed'
+					: 'The lead to unqualify: by ID, by referral code, or by email within a campaign',
+				byCoupon,
+			),
 			simplify(SIMPLIFIED_PERSON),
 		],
 		prepare(itemIndex) {
-			return {
-				ref: readPersonRef(this, 'leadId', 'Lead', itemIndex),
-				simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
-			};
+			const mode = (this.getNodeParameter('leadId', itemIndex) as { mode?: unknown } | undefined)?.mode;
+			const simplified = this.getNodeParameter('simplify', itemIndex, true) as boolean;
+			if (mode === 'coupon') {
+				if (!qualified) {
+					throw itemError(this, itemIndex, `'Lead' is given by coupon, but a lead can be unqualified only by ID, referral code or email`, `Switch 'Lead' to By ID, By Referral Code or By Email.`);
+				}
+				const coupon = requireText(this, this.getNodeParameter('leadId', itemIndex, '', { extractValue: true }), 'Lead', itemIndex, 'FRIEND10-X7K2');
+				return { coupon, simplify: simplified };
+			}
+			return { ref: readPersonRef(this, 'leadId', 'Lead', itemIndex), simplify: simplified };
 		},
 		async execute({ client, itemIndex, request }) {
 			const deadline = client.deadline();
+			if (request.coupon !== undefined) {
+				const response = await client.request('POST', '/users/qualify', {
+					surface: 'n8n',
+					body: { coupon: request.coupon },
+					idempotent: true,
+					itemIndex,
+					deadline,
+					notFound: {
+						message: `No lead with coupon ${request.coupon} was found`,
+						description:
+							"Referral Factory qualifies by the coupons it gave out and ignores others. Check the code; to let other coupons pass, set the node's On Error setting to 'Continue (using error output)'.",
+					},
+				});
+				const lead = personIn(response);
+				if (!lead) return { coupon: request.coupon, ...((response && typeof response === 'object' && !Array.isArray(response) ? response : {}) as IDataObject) };
+				return request.simplify ? simplifyUser(lead) : lead;
+			}
+			const ref = request.ref;
 			const response = await client.request('PUT', '/users/qualification', {
-				body: { ...identify(request.ref), qualified },
+				body: { ...identify(ref), qualified },
 				itemIndex,
 				deadline,
-				notFound: personNotFound('lead', request.ref),
+				notFound: personNotFound('lead', ref),
 			});
-			const answered = unwrapData<ApiUser | undefined>(response);
-			const lead =
-				answered && typeof answered === 'object' && !Array.isArray(answered) && answered.id !== undefined
-					? answered
-					: await fetchPerson(client, this.getNode(), 'lead', request.ref, { itemIndex, deadline });
+			const lead = personIn(response) ?? (await fetchPerson(client, this.getNode(), 'lead', ref, { itemIndex, deadline }));
 			return request.simplify ? simplifyUser(lead) : lead;
 		},
 	});

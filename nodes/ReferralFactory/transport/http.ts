@@ -1,0 +1,43 @@
+/** The client's pure helpers: URLs, answers and waits between attempts. */
+
+/** Builds a path from raw segments, encoding each one so user input can never change the route. */
+export function apiPath(...segments: Array<string | number>): string {
+	return segments.map((segment) => `/${encodeURIComponent(String(segment))}`).join('');
+}
+
+/**
+ * The base URL of Referral Factory's n8n endpoints (§5.3: `https://referral-factory.com/api/n8n`, the vendor's own
+ * node calls them): the credential's Base URL with its `/api/v2` replaced by `/api/n8n`. A Base URL without an
+ * `/api/v…` ending (a proxy, say) gets `/api/n8n` appended (INFERRED: no other layout is known).
+ */
+export function surfaceUrl(baseUrl: string, surface: 'n8n'): string {
+	return `${baseUrl.replace(/\/api\/v\d+$/i, '')}/api/${surface}`;
+}
+
+/** The answer's body as JSON when it is JSON text; anything else as it came. */
+export function parseBody(body: unknown): unknown {
+	if (typeof body !== 'string') return body;
+	const text = body.trim();
+	if (!text) return undefined;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return body;
+	}
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110); the API documents neither, so both are read. */
+export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+	const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
+	if (value === undefined || value === null || value === '') return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(String(value));
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s … up to 15 s, each between half and all of that. */
+export function backoffMs(attempt: number): number {
+	const ceiling = Math.min(15_000, 500 * 2 ** attempt);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
