@@ -1,5 +1,6 @@
 /**
- * The mixed fault suite: referrers, leads, qualifications, reward payouts and deletions, hundreds of items, against
+ * The mixed fault suite: referrers added and renamed, leads, qualifications (by referral code and by coupon), reward
+ * payouts and cancellations, and deletions, hundreds of items, against
  * a sandbox that fails in every way the real service may (5xx before the work; 5xx, dropped connections and answers
  * past the node's timeout after the work; latency spikes) under a rate limit. The sandbox is set to an API that
  * would add the same email twice and pay the same reward twice, so only the node stands between a retry and a
@@ -38,7 +39,7 @@ function expectAllThrough(run: NodeRun, count: number) {
 }
 
 describe('mixed fault suite', () => {
-	it.each([1, 2])('people, leads, qualifications, payouts and deletions under seeded faults (seed %i): 0 lost, 0 doubled, 0 over the limit', async (seed) => {
+	it.each([1, 2])('people, renames, leads, qualifications, payouts, cancellations and deletions under seeded faults (seed %i): 0 lost, 0 doubled, 0 over the limit', async (seed) => {
 		await client.reset();
 		await client.configure(faultConfig(seed, { duplicates: 'allow', reissue: 'allow' }));
 		const credential = faultCredential(sandbox);
@@ -52,6 +53,15 @@ describe('mixed fault suite', () => {
 		const referrers = await run('referrer', 'add', { campaignId: { __rl: true, mode: 'id', value: '1' }, firstName: '={{ $json.firstName }}', email: '={{ $json.email }}' }, people);
 		expectAllThrough(referrers, REFERRERS);
 
+		// Every referrer's name changes (a PUT, resent after transient failures).
+		const renamed = await run(
+			'referrer',
+			'update',
+			{ referrerId: { __rl: true, mode: 'code', value: '={{ $json.referralCode }}' }, updateFields: { firstName: '={{ $json.firstName }} (updated)' } },
+			referrers.items.map((item) => item.json),
+		);
+		expectAllThrough(renamed, REFERRERS);
+
 		// Leads, each brought by a referrer given by referral code.
 		const leadInput = referrers.items.flatMap((item, i) =>
 			Array.from({ length: LEADS_PER_REFERRER }, (_, j) => ({ ref: item.json.referralCode, firstName: `Lead ${i}-${j}`, email: `lead${i}-${j}@seed${seed}.example.com` })),
@@ -64,15 +74,21 @@ describe('mixed fault suite', () => {
 				referrerId: { __rl: true, mode: 'code', value: '={{ $json.ref }}' },
 				firstName: '={{ $json.firstName }}',
 				email: '={{ $json.email }}',
+				additionalFields: { promotion: true },
 			},
 			leadInput,
 		);
 		expectAllThrough(leads, leadInput.length);
 
-		// Every lead qualifies: each earns its referrer one due Fixed Amount reward.
-		const qualified = await run('lead', 'qualify', { leadId: { __rl: true, mode: 'code', value: '={{ $json.referralCode }}' } }, leads.items.map((item) => item.json));
-		expectAllThrough(qualified, leadInput.length);
-		expect(qualified.items.every((item) => item.json.qualified === true)).toBe(true);
+		// Every lead qualifies, half by referral code, half by the coupon they redeemed: each earns its referrer one due
+		// Fixed Amount reward, and itself a due Welcome coupon.
+		const half = leadInput.length / 2;
+		const byCode = await run('lead', 'qualify', { leadId: { __rl: true, mode: 'code', value: '={{ $json.referralCode }}' } }, leads.items.slice(0, half).map((item) => item.json));
+		const byCoupon = await run('lead', 'qualify', { leadId: { __rl: true, mode: 'coupon', value: '={{ $json.promotionCode }}' } }, leads.items.slice(half).map((item) => item.json));
+		for (const qualified of [byCode, byCoupon]) {
+			expectAllThrough(qualified, half);
+			expect(qualified.items.every((item) => item.json.qualified === true)).toBe(true);
+		}
 
 		// Every due reward is issued.
 		const due = await run('reward', 'getAll', { status: 'due', rewardType: 'amount', returnAll: true }, [{}]);
@@ -80,6 +96,12 @@ describe('mixed fault suite', () => {
 		expect(due.items).toHaveLength(leadInput.length);
 		const issued = await run('reward', 'issue', { rewardId: '={{ $json.id }}', rewardType: 'amount' }, due.items.map((item) => item.json));
 		expectAllThrough(issued, leadInput.length);
+
+		// Every due Welcome coupon is cancelled.
+		const coupons = await run('reward', 'getAll', { status: 'due', rewardType: 'coupon', returnAll: true }, [{}]);
+		expect(coupons.items).toHaveLength(leadInput.length);
+		const cancelled = await run('reward', 'cancel', { rewardId: '={{ $json.id }}', rewardType: 'coupon' }, coupons.items.map((item) => item.json));
+		expectAllThrough(cancelled, leadInput.length);
 
 		// Some leads are deleted.
 		const deleted = await run('lead', 'delete', { leadId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } }, leads.items.slice(0, DELETED).map((item) => item.json));
@@ -96,10 +118,16 @@ describe('mixed fault suite', () => {
 			expect(byEmail.get(lead.email)).toMatchObject({ referrer_id: referrer.json.id });
 		});
 
-		// 0 rewards paid twice, none left unpaid.
-		const rewards = (await client.rewards()).filter((reward) => reward.metric === 'amount');
-		expect(rewards).toHaveLength(leadInput.length);
-		expect(rewards.filter((reward) => reward.state !== 'issued' || reward.payouts !== 1)).toEqual([]);
+		// Every referrer renamed once.
+		expect(users.filter((u) => !u.referrer_id && !u.first_name.endsWith('(updated)')).map((u) => u.first_name)).toEqual([]);
+		expect(users.filter((u) => u.first_name.endsWith('(updated) (updated)'))).toEqual([]);
+
+		// 0 rewards paid twice, none left unpaid, every coupon cancelled and none issued.
+		const rewards = await client.rewards();
+		const amounts = rewards.filter((reward) => reward.metric === 'amount');
+		expect(amounts).toHaveLength(leadInput.length);
+		expect(amounts.filter((reward) => reward.state !== 'issued' || reward.payouts !== 1)).toEqual([]);
+		expect(rewards.filter((reward) => reward.metric === 'coupon')).toEqual([]);
 
 		// 0 over the limit, and the faults happened.
 		const stats = await client.stats();

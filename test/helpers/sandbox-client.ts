@@ -9,6 +9,7 @@ import type { Fault, RecordedRequest, SandboxStats } from '../sandbox/server';
 export interface SandboxUser {
 	id: number;
 	campaign_id: number;
+	referrer_id: number | null;
 	code: string;
 	url: string;
 	email: string;
