@@ -1,0 +1,54 @@
+/**
+ * The node's safety checks, each with the edit that switches it off. The ablation run (run.ts) applies one edit at a
+ * time to a copy of the sources and expects the mixed fault suite to fail. An edit's `find` must occur exactly
+ * once, so a refactor that moves the check breaks the run loudly instead of silently testing nothing.
+ */
+export interface SafetyCheck {
+	/** What the check guarantees, as the issue and the README state it. */
+	name: string;
+	file: string;
+	find: string;
+	replace: string;
+}
+
+/** Makes a function return at once while keeping its code reachable for the type checker. */
+const bail = (value: string) => `if (Math.random() < 2) return ${value};`;
+
+export const SAFETY_CHECKS: SafetyCheck[] = [
+	{
+		name: 'Add (referrer, lead): after an ambiguous failure, look the person up before sending again',
+		file: 'nodes/ReferralFactory/actions/people/add.ts',
+		find: 'find: async () => {',
+		replace: `find: async () => {\n${bail('undefined')}`,
+	},
+	{
+		name: 'Reads, Update, Qualify, Delete: resent after a transient failure',
+		file: 'nodes/ReferralFactory/transport/client.ts',
+		find: 'const idempotent = options.idempotent ?? IDEMPOTENT.has(method);',
+		replace: 'const idempotent = options.idempotent ?? (IDEMPOTENT.has(method) && false);',
+	},
+	{
+		name: 'Delete: a 404 on a resend means the lost first answer had deleted the person',
+		file: 'nodes/ReferralFactory/actions/people/delete.ts',
+		find: 'goneAfterResend: true,',
+		replace: 'goneAfterResend: false,',
+	},
+	{
+		name: "Issue reward: after a lost answer, read the reward's state before any resend",
+		file: 'nodes/ReferralFactory/actions/reward/issue.operation.ts',
+		find: 'find: async () => {',
+		replace: `find: async () => {\n${bail('undefined')}`,
+	},
+	{
+		name: "Cancel reward: after a lost answer, read the reward's state before any resend",
+		file: 'nodes/ReferralFactory/actions/reward/cancel.operation.ts',
+		find: 'find: async () => {',
+		replace: `find: async () => {\n${bail('undefined')}`,
+	},
+	{
+		name: "Pacing: every request waits for the token's rate limiter",
+		file: 'nodes/ReferralFactory/transport/limiter.ts',
+		find: 'async acquire(signal?: AbortSignal): Promise<() => void> {',
+		replace: `async acquire(signal?: AbortSignal): Promise<() => void> {\n${bail('() => undefined')}`,
+	},
+];
