@@ -1,7 +1,7 @@
 const path = require('path');
 const { task, src, dest, parallel } = require('gulp');
 
-// tsc compiles the TypeScript; n8n also needs the icons and the codex files next to the compiled classes.
+// tsc compiles the TypeScript; n8n also needs the icons, the codex files and the output schemas next to the compiled classes.
 function copyIcons() {
 	return src('icons/*.svg').pipe(dest(path.resolve('dist', 'icons')));
 }
@@ -10,4 +10,9 @@ function copyCodex() {
 	return src(['nodes/**/*.node.json']).pipe(dest(path.resolve('dist', 'nodes')));
 }
 
-task('build:assets', parallel(copyIcons, copyCodex));
+// The editor's output schemas: n8n serves them from __schema__ next to the node file (npm run schemas writes them).
+function copySchemas() {
+	return src(['nodes/**/__schema__/**/*.json']).pipe(dest(path.resolve('dist', 'nodes')));
+}
+
+task('build:assets', parallel(copyIcons, copyCodex, copySchemas));

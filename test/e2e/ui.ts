@@ -2,16 +2,18 @@
  * `npm run test:ui`: the node in a real n8n editor, in Debian's Chromium driven by playwright-core (never a
  * downloaded browser). Starts the editor as `npm run dev` does (on free ports), signs in as the owner through the
  * REST API, opens the example workflow, opens the Referral Factory node, checks that its fields render and that
- * the campaign list (From List) shows the sandbox's campaigns, runs the workflow, then opens the credential (n8n
+ * the campaign list (From List) shows the sandbox's campaigns, that n8n serves the node's output schemas to the
+ * editor, runs the workflow, then opens the credential (n8n
  * tests it) and retries the test with a wrong token; screenshots go to test-results/ui/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { chromium, type Page } from 'playwright-core';
 
+import { SCHEMA_DIR } from '../helpers/output-scenarios';
 import { CREDENTIAL, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
 import { freePort, recordCounts, ROOT } from './n8n';
 
@@ -83,6 +85,19 @@ async function main(): Promise<number> {
 			}
 			const values = await ndv.locator('input').evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
 			assert.ok(values.includes('Referral Factory sandbox'), `the sandbox credential is not selected: ${values.join(', ')}`);
+		});
+
+		await step(page, 'n8n serves the output schemas the editor previews before a first run', async () => {
+			// The editor's getSchemaPreview asks for /schemas/<node type>/<version padded>/<resource>/<operation>.json.
+			for (const [resource, operation] of [['referrer', 'add'], ['lead', 'qualify'], ['reward', 'getAll']]) {
+				const url = `/schemas/n8n-nodes-referral-factory-api.referralFactory/1.0.0/${resource}/${operation}.json`;
+				const served = await page.evaluate(async (path) => {
+					const response = await fetch(path);
+					return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
+				}, url);
+				assert.equal(served.status, 200, `${url}: HTTP ${served.status}`);
+				assert.deepEqual(served.body, JSON.parse(readFileSync(join(ROOT, SCHEMA_DIR, resource, `${operation}.json`), 'utf8')));
+			}
 		});
 
 		await step(page, 'the campaign list shows the sandbox campaigns', async () => {

@@ -54,6 +54,11 @@ export class SandboxClient {
 		return await this.call('GET', '/__sandbox/rewards');
 	}
 
+	/** Issues a due reward through the public API. */
+	async issueReward(id: number): Promise<void> {
+		await this.call('POST', `/api/v2/rewards/issue/${id}`, {}, true);
+	}
+
 	/** Adds `count` referrers to a campaign straight into the store. */
 	async seed(campaignId: number, count: number): Promise<void> {
 		await this.call('POST', '/__sandbox/seed', { campaign_id: campaignId, count });
