@@ -127,16 +127,19 @@ export async function startSandbox(options: {
 		}
 	};
 
-	const send = (res: ServerResponse, answer: HttpAnswer) => {
+	/** The answer as bytes on the wire; made before any latency is waited out, so that its cost is part of it. */
+	const serialize = (answer: HttpAnswer): { status: number; headers: Record<string, string>; payload?: Buffer } => {
 		const headers: Record<string, string> = { ...answer.headers };
-		if (answer.body === undefined) {
-			res.writeHead(answer.status, headers).end();
-			return;
-		}
-		const payload = JSON.stringify(answer.body);
+		if (answer.body === undefined) return { status: answer.status, headers };
+		const payload = Buffer.from(JSON.stringify(answer.body));
 		headers['Content-Type'] = 'application/json';
-		headers['Content-Length'] = String(Buffer.byteLength(payload));
-		res.writeHead(answer.status, headers).end(payload);
+		headers['Content-Length'] = String(payload.length);
+		return { status: answer.status, headers, payload };
+	};
+
+	const send = (res: ServerResponse, answer: HttpAnswer | ReturnType<typeof serialize>) => {
+		const { status, headers, payload } = answer instanceof HttpAnswer ? serialize(answer) : answer;
+		res.writeHead(status, headers).end(payload);
 	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -171,10 +174,14 @@ export async function startSandbox(options: {
 		inFlight++;
 		stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
 		res.once('close', () => inFlight--);
+		// The latency is the server's response time, counted from the request's arrival: the sandbox's own work on
+		// the answer (a page of 250 users) is part of it, not added to it.
 		const finish = async (answer: HttpAnswer, delayMs = config.latencyMs) => {
-			if (delayMs > 0) await wait(delayMs);
+			const serialized = serialize(answer);
+			const remaining = delayMs - (Date.now() - arrived);
+			if (remaining > 0) await wait(remaining);
 			record.status = answer.status;
-			send(res, answer);
+			send(res, serialized);
 		};
 		if (apiPath === undefined) return finish(fail(404, 'Not Found -- The specified resource could not be found.'));
 		// Its token, or the token with a `.name` suffix: several tokens, each with its own rate-limit count, for
