@@ -107,7 +107,9 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		return (record) => {
 			if (applied.length === 0) return true;
 			const results = applied.map(({ field, value, operator }) => {
-				const actual = String(record[String(field)] ?? '').toLowerCase();
+				// `qualified` is read from `qualified_at`, as v1's boolean was (INFERRED: v2 documents only the date).
+				const raw = field === 'qualified' && 'qualified_at' in record ? record.qualified_at !== null : record[String(field)];
+				const actual = String(raw ?? '').toLowerCase();
 				const wanted = String(value ?? '').toLowerCase();
 				if (operator === '!=') return actual !== wanted;
 				if (operator === 'like') return actual.includes(wanted.replace(/%/g, ''));

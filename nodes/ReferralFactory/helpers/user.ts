@@ -22,6 +22,11 @@ export interface ApiUser extends IDataObject {
 	meta?: Array<{ field?: string; value?: unknown }>;
 }
 
+/** Whether a lead is qualified: v2 documents `qualified_at`; v1 objects carry a boolean `qualified` (§3.12, §7.9). */
+export function isQualified(user: ApiUser): boolean {
+	return user.qualified_at !== undefined ? user.qualified_at !== null : user.qualified === true || user.qualified === 1;
+}
+
 /**
  * The simplified person, the same for every operation that outputs one (and for the trigger): what the next steps
  * of a workflow need, in the user's words. `referralLink` and `referralCode` are the API's `url` and `code`.
@@ -37,9 +42,7 @@ export function simplifyUser(user: ApiUser): IDataObject {
 		type: user.type ?? null,
 		source: user.source ?? null,
 		signedUpAt: user.signed_up_at ?? null,
-		// v2 documents qualified_at; v1 objects carry a boolean `qualified` (§3.12, §7.9): both are read.
-		qualified:
-			user.qualified_at !== undefined ? user.qualified_at !== null : user.qualified === true || user.qualified === 1,
+		qualified: isQualified(user),
 	};
 	if (user.referrer_id !== undefined && user.referrer_id !== null) simplified.referrerId = user.referrer_id;
 	if (user.promotion?.code) simplified.promotionCode = user.promotion.code;

@@ -1,28 +1,73 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { simplifyCampaign, type ApiCampaign } from '../../helpers/campaign';
+import { itemError } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
 import { returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 
-/** The account's campaigns (GET /campaigns, §3.8), a page of up to 250 at a time. */
+/** The statuses a campaign has (§3.13, CONFIRMED). */
+const STATUSES = ['launched', 'draft', 'paused'];
+
+/**
+ * The account's campaigns (GET /campaigns, §3.8), a page of up to 250 at a time; with a Status filter, through
+ * POST /campaigns/search (the filter shape seen for users, INFERRED for campaigns, §3.4), and every record's
+ * status is checked again here.
+ */
 export const getAll = defineOperation({
 	resource: 'campaign',
 	operation: 'getAll',
-	properties: [...returnAllOrLimit, simplify('the signup link and the labels of the form fields')],
+	properties: [
+		...returnAllOrLimit,
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: [
+				{
+					displayName: 'Status',
+					name: 'status',
+					type: 'options',
+					default: 'launched',
+					description: 'Only campaigns with this status',
+					options: [
+						{ name: 'Draft', value: 'draft' },
+						{ name: 'Launched', value: 'launched', description: 'Live: people can join' },
+						{ name: 'Paused', value: 'paused' },
+					],
+				},
+			],
+		},
+		simplify('the signup link and the labels of the form fields'),
+	],
 	prepare(itemIndex) {
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const status = filters.status === undefined || filters.status === '' ? undefined : String(filters.status);
+		if (status !== undefined && !STATUSES.includes(status)) {
+			throw itemError(this, itemIndex, `'Filters › Status' cannot be "${status}"`, 'Choose Draft, Launched or Paused.');
+		}
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		return {
+			status,
 			returnAll,
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
 			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		};
 	},
 	async execute({ client, itemIndex, request }) {
-		const campaigns = await requestAllItems<ApiCampaign>(client, 'GET', '/campaigns', {
-			itemIndex,
-			returnAll: request.returnAll,
-			limit: request.limit,
-			concurrency: client.settings.concurrency,
-		});
+		const paging = { itemIndex, returnAll: request.returnAll, limit: request.limit, concurrency: client.settings.concurrency };
+		const campaigns =
+			request.status === undefined
+				? await requestAllItems<ApiCampaign>(client, 'GET', '/campaigns', paging)
+				: (
+						await requestAllItems<ApiCampaign>(client, 'POST', '/campaigns/search', {
+							...paging,
+							idempotent: true,
+							body: { filters: { value: [{ field: 'status', value: request.status, operator: '=' }], operator: 'AND' } },
+						})
+					).filter((campaign) => campaign?.status === undefined || campaign.status === request.status);
 		return request.simplify ? campaigns.map(simplifyCampaign) : campaigns;
 	},
 });

@@ -1,12 +1,28 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { Role } from '../../helpers/person';
-import { simplifyUser, type ApiUser } from '../../helpers/user';
-import { requireCampaignId, requireEmail } from '../../helpers/validation';
+import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
+import { itemError, requireCampaignId, requireEmail } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
 import { returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 import { ROLES, SIMPLIFIED_PERSON } from './roles';
+
+/**
+ * Leads only: qualified or still pending. Sent as a search rule on `qualified` (the search's fields beyond those
+ * seen in working code are INFERRED, §3.4, §7.7), and checked again on every record as the type is.
+ */
+const QUALIFICATION_FILTER: INodeProperties = {
+	displayName: 'Qualification',
+	name: 'qualification',
+	type: 'options',
+	default: 'qualified',
+	description: 'Only leads that are qualified (converted), or only those still pending',
+	options: [
+		{ name: 'Qualified', value: 'qualified' },
+		{ name: 'Pending', value: 'pending' },
+	],
+};
 
 /**
  * Get Many for referrers or leads, through POST /users/search (GET /users ignores a campaign filter, §3.3): always
@@ -44,6 +60,7 @@ export function getManyPeople(role: Role) {
 						placeholder: 'e.g. nathan@example.com',
 						description: `Only the ${role} with this email address (one per campaign)`,
 					},
+					...(role === 'lead' ? [QUALIFICATION_FILTER] : []),
 				],
 			},
 			simplify(SIMPLIFIED_PERSON),
@@ -58,8 +75,17 @@ export function getManyPeople(role: Role) {
 			if (filters.email !== undefined && filters.email !== '') {
 				rules.push({ field: 'email', value: requireEmail(this, filters.email, itemIndex, 'Filters › Email'), operator: '=' });
 			}
+			let qualified: boolean | undefined;
+			if (filters.qualification !== undefined && filters.qualification !== '') {
+				if (filters.qualification !== 'qualified' && filters.qualification !== 'pending') {
+					throw itemError(this, itemIndex, `'Filters › Qualification' cannot be "${String(filters.qualification)}"`, 'Choose Qualified or Pending.');
+				}
+				qualified = filters.qualification === 'qualified';
+				rules.push({ field: 'qualified', value: qualified, operator: '=' });
+			}
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			return {
+				qualified,
 				body: { filters: { value: rules, operator: 'AND' } },
 				returnAll,
 				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
@@ -75,7 +101,9 @@ export function getManyPeople(role: Role) {
 				limit: request.limit,
 				concurrency: client.settings.concurrency,
 			});
-			const people = users.filter((user) => user?.type === undefined || user.type === apiType);
+			const people = users.filter(
+				(user) => (user?.type === undefined || user.type === apiType) && (request.qualified === undefined || isQualified(user) === request.qualified),
+			);
 			return request.simplify ? people.map(simplifyUser) : people;
 		},
 	});
