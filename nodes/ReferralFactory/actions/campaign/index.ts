@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: 'List the campaigns of the account',
+				description: 'List the campaigns of the account, optionally only those launched, draft or paused',
 				action: 'Get many campaigns',
 			},
 		],

@@ -44,13 +44,13 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: 'List leads, of one campaign or all',
+				description: 'List leads, of one campaign or all, qualified or pending',
 				action: 'Get many leads',
 			},
 			{
 				name: 'Qualify',
 				value: 'qualify',
-				description: 'Mark a lead as converted (a purchase, a signed contract); rewards follow the campaign settings',
+				description: 'Mark a lead as converted (a purchase, a signed contract), found by ID, referral code, email or a redeemed coupon; rewards follow the campaign settings',
 				action: 'Qualify lead',
 			},
 			{
