@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import packageJson from '../package.json';
-import { credentialTypes, referralFactoryNode } from './helpers/engine';
+import { credentialTypes, nodeTypeList, referralFactoryNode } from './helpers/engine';
 
 const ROOT = join(__dirname, '..');
 
@@ -19,17 +19,17 @@ describe('the package as n8n loads it', () => {
 		}
 		expect(packageJson.n8n).toEqual({
 			n8nNodesApiVersion: 1,
-			credentials: ['dist/credentials/ReferralFactoryPublicApi.credentials.js'],
-			nodes: ['dist/nodes/ReferralFactory/ReferralFactory.node.js'],
+			credentials: ['dist/credentials/ReferralFactoryPublicApi.credentials.js', 'dist/credentials/ReferralFactoryWebhookApi.credentials.js'],
+			nodes: ['dist/nodes/ReferralFactory/ReferralFactory.node.js', 'dist/nodes/ReferralFactoryTrigger/ReferralFactoryTrigger.node.js'],
 		});
 	});
 
-	it('has light and dark icons for the node and the credential, and they exist', () => {
-		const nodeDir = join(ROOT, 'nodes', 'ReferralFactory');
+	it('has light and dark icons for every node and credential, and they exist', () => {
 		const icons = [
-			[nodeDir, referralFactoryNode.description.icon],
-			[join(ROOT, 'credentials'), credentialTypes.referralFactoryPublicApi.icon],
-		] as const;
+			...nodeTypeList.map((node) => [join(ROOT, 'nodes', node.constructor.name), node.description.icon] as const),
+			...Object.values(credentialTypes).map((credential) => [join(ROOT, 'credentials'), credential.icon] as const),
+		];
+		expect(icons.map(([, icon]) => icon)).toHaveLength(nodeTypeList.length + Object.keys(credentialTypes).length);
 		for (const [dir, icon] of icons) {
 			expect(icon).toEqual({ light: expect.stringMatching(/^file:.*\.svg$/), dark: expect.stringMatching(/^file:.*\.dark\.svg$/) });
 			for (const file of Object.values(icon as Record<string, string>)) {
@@ -46,10 +46,10 @@ describe('the package as n8n loads it', () => {
 	});
 
 	it('links documentation without a #fragment (n8n appends its tracking query after the URL)', () => {
-		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'ReferralFactory', 'ReferralFactory.node.json'), 'utf8'));
+		const codexes = nodeTypeList.map((node) => JSON.parse(readFileSync(join(ROOT, 'nodes', node.constructor.name, `${node.constructor.name}.node.json`), 'utf8')));
 		const urls = [
-			credentialTypes.referralFactoryPublicApi.documentationUrl,
-			...Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat().map((r) => r.url),
+			...Object.values(credentialTypes).map((credential) => credential.documentationUrl),
+			...codexes.flatMap((codex) => Object.values(codex.resources as Record<string, Array<{ url: string }>>).flat().map((r) => r.url)),
 		];
 		expect(urls.length).toBeGreaterThan(1);
 		for (const url of urls) expect(url).toMatch(/^https:\/\/[^#]+$/);
@@ -61,9 +61,9 @@ describe('the package as n8n loads it', () => {
 		expect(Object.keys(credentialTypes)).not.toContain('referralFactoryApi');
 	});
 
-	it('has a codex file that names the node by its package type', () => {
-		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', 'ReferralFactory', 'ReferralFactory.node.json'), 'utf8'));
-		expect(codex.node).toBe(`${packageJson.name}.${referralFactoryNode.description.name}`);
+	it.each(nodeTypeList.map((node) => [node.constructor.name, node] as const))('%s has a codex file that names the node by its package type', (name, node) => {
+		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', name, `${name}.node.json`), 'utf8'));
+		expect(codex.node).toBe(`${packageJson.name}.${node.description.name}`);
 		expect(codex.categories.length).toBeGreaterThan(0);
 	});
 

@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, isExpression } from 'n8n-workflow';
 
-import { CREDENTIAL_NAME, credentialTypes } from './package-types';
+import { CREDENTIAL_NAME, credentialTypes, SECRET_CREDENTIAL_NAME } from './package-types';
 
 /** In-memory credentials; `authenticate` resolves the credential type's generic block as n8n's server does. */
 class InMemoryCredentialsHelper extends ICredentialsHelper {
@@ -94,4 +94,11 @@ export function addCredential(data: {
 	const id = String(++credentialCounter);
 	credentialsHelper.stored.set(`${CREDENTIAL_NAME}:${id}`, { ...data } as ICredentialDataDecryptedObject);
 	return { id, name: `Referral Factory ${id}` };
+}
+
+/** Stores a Referral Factory Webhook Secret credential (the trigger's dashboard mode). */
+export function addSecretCredential(data: { headerName: string; secret: string }): { id: string; name: string } {
+	const id = String(++credentialCounter);
+	credentialsHelper.stored.set(`${SECRET_CREDENTIAL_NAME}:${id}`, { ...data } as ICredentialDataDecryptedObject);
+	return { id, name: `Webhook secret ${id}` };
 }

@@ -13,6 +13,7 @@ import packageJson from '../../package.json';
 const ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = packageJson.name;
 export const CREDENTIAL_NAME = 'referralFactoryPublicApi';
+export const SECRET_CREDENTIAL_NAME = 'referralFactoryWebhookApi';
 
 const loadModule = createRequire(__filename);
 
@@ -48,6 +49,8 @@ export function nodeTypeName(node: INodeType): string {
 
 export const referralFactoryNode = nodeTypeList.find((n) => n.description.name === 'referralFactory')!;
 export const REFERRAL_FACTORY_TYPE = nodeTypeName(referralFactoryNode);
+export const triggerNode = nodeTypeList.find((n) => n.description.name === 'referralFactoryTrigger')!;
+export const TRIGGER_TYPE = nodeTypeName(triggerNode);
 
 /** The description of a node that exists only for a test or a measurement, using the package's credential. */
 export function helperNodeDescription(name: string, properties: INodeProperties[] = []): INodeType['description'] {

@@ -5,6 +5,7 @@
 import { request } from 'undici';
 
 import type { Fault, RecordedRequest, SandboxStats } from '../sandbox/server';
+import type { DashboardWebhook, Delivery, Registration } from '../sandbox/webhooks';
 
 export interface SandboxUser {
 	id: number;
@@ -57,6 +58,21 @@ export class SandboxClient {
 	/** Issues a due reward through the public API. */
 	async issueReward(id: number): Promise<void> {
 		await this.call('POST', `/api/v2/rewards/issue/${id}`, {}, true);
+	}
+
+	/** Webhook registrations made through the n8n endpoints, deleted ones included (with `deleted_at`). */
+	async webhooks(): Promise<Registration[]> {
+		return await this.call('GET', '/__sandbox/webhooks');
+	}
+
+	/** Deliveries the sandbox sent, once every one under way has its answer. */
+	async deliveries(): Promise<Delivery[]> {
+		return await this.call('GET', '/__sandbox/deliveries');
+	}
+
+	/** Sets (or, with no url, removes) the dashboard webhook. */
+	async dashboardWebhook(webhook: Partial<DashboardWebhook>): Promise<void> {
+		await this.call('POST', '/__sandbox/dashboard-webhook', webhook);
 	}
 
 	/** Adds `count` referrers to a campaign straight into the store. */

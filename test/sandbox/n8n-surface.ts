@@ -1,34 +1,96 @@
 import { HttpAnswer } from './http';
 import type { Rewards } from './rewards';
 import type { Store } from './store';
+import { WEBHOOK_EVENTS, type WebhookEvent, type Webhooks } from './webhooks';
+
+type Errors = Record<string, string[]>;
+
+/** The user sources the n8n endpoint offers (§5.3: ids look like source names; the vendor's default is Referred). */
+export const USER_SOURCES = ['Referred', 'Direct', 'Api'];
+
+const NOT_FOUND = 'Not Found -- The specified resource could not be found.';
+const WRONG_METHOD = 'Method Not Allowed -- You tried to access a resource with an invalid method.';
 
 /**
- * Referral Factory's n8n endpoints (§5.3), as far as the node uses them: POST /users/qualify with a coupon (or a
- * code, or an email with campaign_id). A coupon is a person's promotion code (§3.1 `promotion`) or an issued
- * coupon reward. The answers are not documented (§7.15): this one answers `{message, user}` (the PUT answers
- * `{data, message}`), so the node's tolerance for both is exercised; an unknown coupon is a 404 (INFERRED).
+ * Referral Factory's n8n endpoints (§5.3), served under /api/n8n: the lists the vendor's node picks from
+ * (`GET /campaigns`, `/user-sources`, `/rewards`, `{campaigns|sources|rewards: [{id, name}]}`), webhook registration
+ * (`POST /webhooks` → `{webhook: {id}}`, `DELETE /webhooks/{id}`; for a reward `PUT /rewards/{id}` and
+ * `DELETE /rewards/{id}`), and `POST /users/qualify` with a coupon (or a code, or an email with campaign_id). A
+ * coupon is a person's promotion code (§3.1 `promotion`) or an issued coupon reward. The answers the vendor's node
+ * passes through are not documented (§7.15): qualify answers `{message, user}` (the PUT answers `{data, message}`),
+ * so the node's tolerance for both is exercised; an unknown coupon or webhook is a 404 (INFERRED).
  */
 export function n8nRoutes(
 	store: Store,
 	rewards: Rewards,
+	webhooks: Webhooks,
 	qualify: (json: Record<string, unknown>) => HttpAnswer,
-	fail: (status: number, message: string) => HttpAnswer,
+	fail: (status: number, message: string, errors?: Errors) => HttpAnswer,
 ) {
+	const list = (key: string, entries: Array<{ id: unknown; name: string }>) => new HttpAnswer(200, { [key]: entries });
+
+	/** The body of a registration, checked as the API would check it (INFERRED: its checks are not published). */
+	const readRegistration = (json: Record<string, unknown>, event: WebhookEvent | undefined): Errors => {
+		const errors: Errors = {};
+		if (typeof json.url !== 'string' || !/^https?:\/\/\S+$/i.test(json.url)) errors.url = ['The url must be a valid URL.'];
+		if (!event) errors.event = ['The selected event is invalid.'];
+		return errors;
+	};
+
+	const usersQualify = (json: Record<string, unknown>): HttpAnswer => {
+		if (json.coupon === undefined) return qualify({ ...json, qualified: true });
+		const coupon = String(json.coupon);
+		const holder =
+			store.users.find((u) => u.promotion?.code === coupon) ??
+			store.users.find((u) => rewards.earned.some((r) => r.coupon === coupon && r.state === 'issued' && r.recipient_id === u.id));
+		if (!holder) return fail(404, 'Coupon not found.');
+		const answer = qualify({ id: holder.id, qualified: true });
+		return new HttpAnswer(answer.status, { message: 'User qualified.', user: (answer.body as { data: unknown }).data });
+	};
+
 	return (method: string, segments: string[], json: Record<string, unknown>): HttpAnswer => {
-		if (segments[0] === 'users' && segments[1] === 'qualify' && segments.length === 2) {
-			if (method !== 'POST') return fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
-			if (json.coupon === undefined) return qualify({ ...json, qualified: true });
-			const coupon = String(json.coupon);
-			const holder =
-				store.users.find((u) => u.promotion?.code === coupon) ??
-				store.users.find((u) => rewards.earned.some((r) => r.coupon === coupon && r.state === 'issued' && r.recipient_id === u.id));
-			if (!holder) return fail(404, 'Coupon not found.');
-			const answer = qualify({ id: holder.id, qualified: true });
-			return new HttpAnswer(answer.status, {
-				message: 'User qualified.',
-				user: (answer.body as { data: unknown }).data,
+		const path = segments.join('/');
+		const allow = (allowed: string, handle: () => HttpAnswer) => (method === allowed ? handle() : fail(405, WRONG_METHOD));
+
+		if (path === 'test') return allow('GET', () => new HttpAnswer(200, { message: 'OK' }));
+		if (path === 'campaigns') return allow('GET', () => list('campaigns', store.campaigns.map((c) => ({ id: c.id, name: c.name }))));
+		if (path === 'user-sources') return allow('GET', () => list('sources', USER_SOURCES.map((source) => ({ id: source, name: source === 'Api' ? 'API' : source }))));
+		if (path === 'users/qualify') return allow('POST', () => usersQualify(json));
+
+		if (path === 'rewards') return allow('GET', () => list('rewards', rewards.rules.map((rule) => ({ id: rule.id, name: rule.name }))));
+		if (segments[0] === 'rewards' && segments.length === 2) {
+			const rule = rewards.rules.find((r) => String(r.id) === segments[1]);
+			if (method === 'DELETE') {
+				return webhooks.remove((r) => r.event === 'reward_issued' && String(r.reward_id) === segments[1]) ? new HttpAnswer(200, { message: 'Webhook deleted.' }) : fail(404, 'Webhook not found.');
+			}
+			return allow('PUT', () => {
+				if (!rule) return fail(404, 'Reward not found.');
+				const errors = readRegistration(json, json.event === 'reward_issued' ? 'reward_issued' : undefined);
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				// One n8n webhook per reward: a PUT replaces the one before.
+				webhooks.remove((r) => r.event === 'reward_issued' && r.reward_id === rule.id);
+				const registration = webhooks.register({ url: String(json.url), event: 'reward_issued', campaign_id: rule.campaign_id, sources: [], reward_id: rule.id });
+				return new HttpAnswer(200, { webhook: { id: registration.id } });
 			});
 		}
-		return fail(404, 'Not Found -- The specified resource could not be found.');
+
+		if (path === 'webhooks') {
+			return allow('POST', () => {
+				const event = WEBHOOK_EVENTS.find((e) => e === json.event && e !== 'reward_issued');
+				const errors = readRegistration(json, event);
+				const campaign = store.findCampaign(String(json.campaign_id ?? ''));
+				if (json.campaign_id === undefined || json.campaign_id === null || json.campaign_id === '') errors.campaign_id = ['The campaign id field is required.'];
+				const sources = Array.isArray(json.sources) ? json.sources.map(String) : [];
+				if (event === 'user.join' && sources.some((source) => !USER_SOURCES.includes(source))) errors.sources = ['The selected sources is invalid.'];
+				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
+				if (!campaign) return fail(404, 'Campaign not found.');
+				const registration = webhooks.register({ url: String(json.url), event: event!, campaign_id: campaign.id, sources: event === 'user.join' ? sources : [], reward_id: null });
+				return new HttpAnswer(201, { webhook: { id: registration.id } });
+			});
+		}
+		if (segments[0] === 'webhooks' && segments.length === 2) {
+			return allow('DELETE', () => (webhooks.remove((r) => String(r.id) === segments[1]) ? new HttpAnswer(200, { message: 'Webhook deleted.' }) : fail(404, 'Webhook not found.')));
+		}
+		return fail(404, NOT_FOUND);
 	};
 }

@@ -124,6 +124,7 @@ export function rewardRoutes(
 	reissue: () => 'refuse' | 'allow',
 	fail: (status: number, message: string) => HttpAnswer,
 	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
+	issued: (reward: EarnedReward) => void = () => undefined,
 ) {
 	return (method: string, segments: string[], query: Record<string, string>): HttpAnswer => {
 		const route = (allowed: string[], handle: () => HttpAnswer) =>
@@ -142,6 +143,7 @@ export function rewardRoutes(
 				}
 				if (status === 'issue') {
 					rewards.issue(reward);
+					issued(reward);
 					return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });
 				}
 				rewards.cancel(reward);

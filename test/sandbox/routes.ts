@@ -6,6 +6,7 @@ import type { SandboxConfig } from './server';
 import { HttpAnswer } from './http';
 import { n8nRoutes } from './n8n-surface';
 import { rewardRoutes, type Rewards } from './rewards';
+import type { Webhooks } from './webhooks';
 import type { Campaign, MetaEntry, Store, User } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
@@ -17,7 +18,7 @@ export { HttpAnswer };
 
 export type Errors = Record<string, string[]>;
 
-export function createApi(store: Store, rewards: Rewards, config: SandboxConfig, origin: () => string) {
+export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, config: SandboxConfig, origin: () => string) {
 	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
 		if (config.errorStyle === 'plain') return new HttpAnswer(status, errors ? { message, errors } : { message });
 		const documented: Record<string, unknown> = { code: status, message };
@@ -204,7 +205,10 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		const before = user.qualified_at;
 		user.qualified_at = json.qualified ? (user.qualified_at ?? new Date().toISOString().slice(0, 10)) : null;
 		// Qualifying twice is a no-op (v1 measured, §3.5): rewards come once, with the change.
-		if (before === null && user.qualified_at !== null) rewards.qualified(user);
+		if (before === null && user.qualified_at !== null) {
+			rewards.qualified(user);
+			webhooks.userEvent('user.qualified', store.present(user));
+		}
 		if (before !== null && user.qualified_at === null) rewards.unqualified(user);
 		return new HttpAnswer(200, { data: store.present(user), message: 'User qualification updated successfully.' });
 	};
@@ -251,6 +255,7 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 					promotion: json.promotion === true,
 					referrer,
 				});
+				webhooks.userEvent('user.join', store.present(user));
 				return new HttpAnswer(201, { data: store.present(user), message: 'User created successfully.' });
 			});
 		}
@@ -296,8 +301,11 @@ export function createApi(store: Store, rewards: Rewards, config: SandboxConfig,
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
-	const rewardRoute = rewardRoutes(rewards, () => config.reissue, fail, paginate);
-	const n8nRoute = n8nRoutes(store, rewards, qualify, fail);
+	const rewardRoute = rewardRoutes(rewards, () => config.reissue, fail, paginate, (reward) => {
+		const recipient = store.users.find((u) => u.id === reward.recipient_id);
+		webhooks.rewardIssued(rewards.present(reward), recipient && store.present(recipient));
+	});
+	const n8nRoute = n8nRoutes(store, rewards, webhooks, qualify, fail);
 
 	return { api, fail };
 }

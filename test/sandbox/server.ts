@@ -13,6 +13,8 @@ import { DEFAULT_CONFIG, DEFAULT_TOKEN, mulberry32, type Chaos, type Fault, type
 import { createApi, HttpAnswer } from './routes';
 import { Rewards } from './rewards';
 import { Store } from './store';
+import { controlRoutes } from './control';
+import { Webhooks } from './webhooks';
 
 export { DEFAULT_TOKEN };
 export type { Chaos, Fault, RecordedRequest, SandboxConfig, SandboxStats };
@@ -25,6 +27,7 @@ export interface Sandbox {
 	token: string;
 	store: Store;
 	rewards: Rewards;
+	webhooks: Webhooks;
 	config: SandboxConfig;
 	faults: Fault[];
 	requests: RecordedRequest[];
@@ -42,6 +45,7 @@ export async function startSandbox(options: {
 	const token = options.token ?? DEFAULT_TOKEN;
 	const store = new Store();
 	const rewards = new Rewards();
+	const webhooks = new Webhooks();
 	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const faults: Fault[] = [];
 	const requests: RecordedRequest[] = [];
@@ -52,7 +56,7 @@ export async function startSandbox(options: {
 	let chaosSeed: number | undefined;
 	let origin = '';
 
-	const { api, fail } = createApi(store, rewards, config, () => origin);
+	const { api, fail } = createApi(store, rewards, webhooks, config, () => origin);
 
 	const rateLimited = (key: string, now: number): HttpAnswer | undefined => {
 		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
@@ -69,51 +73,7 @@ export async function startSandbox(options: {
 		return undefined;
 	};
 
-	const control = (method: string, path: string, body: unknown): HttpAnswer => {
-		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-		if (path === '/requests' && method === 'GET') return new HttpAnswer(200, requests);
-		if (path === '/requests' && method === 'DELETE') {
-			requests.length = 0;
-			return new HttpAnswer(204, undefined);
-		}
-		if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
-		if (path === '/rewards' && method === 'GET') return new HttpAnswer(200, rewards.earned);
-		if (path === '/stats' && method === 'GET') return new HttpAnswer(200, stats);
-		if (path === '/reset' && method === 'POST') {
-			store.reset(DEFAULT_CONFIG.campaignCount);
-			rewards.reset();
-			requests.length = 0;
-			faults.length = 0;
-			hits.clear();
-			Object.assign(config, DEFAULT_CONFIG);
-			Object.assign(stats, { requests: 0, rateLimited: 0, faults: {}, maxInFlight: 0 });
-			return new HttpAnswer(204, undefined);
-		}
-		if (path === '/config' && method === 'GET') return new HttpAnswer(200, config);
-		if (path === '/config' && method === 'POST') {
-			// A new limit starts a new count.
-			if ('rateLimit' in json || 'rateWindowMs' in json) hits.clear();
-			Object.assign(config, json);
-			if ('campaignCount' in json) store.reset(config.campaignCount);
-			return new HttpAnswer(200, config);
-		}
-		if (path === '/seed' && method === 'POST') {
-			// Many referrers at once, for lists and measurements: {campaign_id, count}.
-			const campaign = store.findCampaign(String(json.campaign_id ?? 1));
-			if (!campaign) return new HttpAnswer(404, { message: 'No such campaign.' });
-			const start = store.users.length;
-			for (let i = 0; i < Number(json.count ?? 0); i++) {
-				store.createUser({ campaign, firstName: `Seeded ${start + i}`, email: `seeded${start + i}@seed.example.com`, meta: [], promotion: false });
-			}
-			return new HttpAnswer(201, { users: store.users.length });
-		}
-		if (path === '/faults' && method === 'POST') {
-			const fault = json as unknown as Fault;
-			faults.push({ ...fault, times: fault.times ?? 1 });
-			return new HttpAnswer(201, faults);
-		}
-		return new HttpAnswer(404, { message: 'Unknown sandbox control route.' });
-	};
+	const control = controlRoutes({ store, rewards, webhooks, config, faults, requests, stats, hits });
 
 	const readBody = async (req: IncomingMessage): Promise<{ parsed: unknown; invalid: boolean }> => {
 		const chunks: Buffer[] = [];
@@ -150,6 +110,8 @@ export async function startSandbox(options: {
 		const { parsed, invalid } = await readBody(req);
 
 		if (url.pathname.startsWith('/__sandbox/')) {
+			// Deliveries are sent in the background: their list waits for the ones under way.
+			if (url.pathname === '/__sandbox/deliveries') await webhooks.settled();
 			send(res, control(method, url.pathname.slice('/__sandbox'.length), parsed));
 			return;
 		}
@@ -288,6 +250,7 @@ export async function startSandbox(options: {
 		token,
 		store,
 		rewards,
+		webhooks,
 		config,
 		faults,
 		requests,

@@ -175,7 +175,8 @@ export class Store {
 			code: this.uniqueUserCode(),
 			first_name: input.firstName,
 			email: input.email.toLowerCase(),
-			source: 'Api',
+			// A lead came through a referrer (INFERRED: the n8n endpoint's sources include Referred, §5.3).
+			source: input.referrer ? 'Referred' : 'Api',
 			type: input.referrer ? 'person_invited' : 'person_referring',
 			ip: '127.0.0.1',
 			signed_up_at: new Date().toISOString().slice(0, 10),

@@ -2,6 +2,7 @@ import type {
 	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -18,7 +19,8 @@ import { backoffMs, parseBody, retryAfterMs, surfaceUrl } from './http';
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
 export const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
 
-export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Where a client can be made: a run, an editor look-up, or a trigger's webhook registration. */
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLabel'> {
 	body?: IDataObject;

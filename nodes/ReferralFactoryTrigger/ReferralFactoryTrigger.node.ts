@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeCredentialTestResult,
+	INodePropertyOptions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
+import { ApiClient, unwrapData } from '../ReferralFactory/transport';
+import { EVENTS, properties, type TriggerEvent } from './description';
+import { deliveryItem, eventOf } from './payload';
+import { registration } from './registration';
+
+const SECRET_CREDENTIAL = 'referralFactoryWebhookApi';
+
+/** Equal secrets, compared in constant time (digests of equal length, so not even the length leaks). */
+function sameSecret(given: unknown, expected: string): boolean {
+	if (typeof given !== 'string' || !expected) return false;
+	const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+	return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** A list from Referral Factory's n8n endpoints: `{<key>: [{id, name}]}` (§5.3), or bare / under `data`. */
+async function n8nList(ctx: ILoadOptionsFunctions, path: string, key: string): Promise<INodePropertyOptions[]> {
+	const body = await (await ApiClient.create(ctx)).request<IDataObject>('GET', path, { surface: 'n8n' });
+	const entries = (Array.isArray(body?.[key]) ? body[key] : unwrapData(body)) as unknown;
+	return (Array.isArray(entries) ? entries : [])
+		.filter((entry): entry is { id: unknown; name?: unknown } => !!entry && typeof entry === 'object' && 'id' in entry)
+		.map((entry) => ({ name: String(entry.name ?? entry.id), value: String(entry.id) }));
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export class ReferralFactoryTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Referral Factory Trigger',
+		name: 'referralFactoryTrigger',
+		icon: {
+			light: 'file:../../icons/referralFactory.svg',
+			dark: 'file:../../icons/referralFactory.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["setup"] === "dashboard" ? "Dashboard webhook" : $parameter["event"]}}',
+		description: 'Starts the workflow when someone joins a campaign, a lead is qualified, or a reward is issued',
+		defaults: {
+			name: 'Referral Factory Trigger',
+		},
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'referralFactoryPublicApi',
+				required: true,
+				displayOptions: { show: { setup: ['automatic'] } },
+			},
+			{
+				name: 'referralFactoryWebhookApi',
+				required: true,
+				testedBy: 'testWebhookSecret',
+				displayOptions: { show: { setup: ['dashboard'], authentication: ['headerSecret'] } },
+			},
+		],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'referral-factory',
+			},
+		],
+		properties,
+	};
+
+	methods = {
+		listSearch: { searchCampaigns },
+		loadOptions: {
+			async getUserSources(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				return await n8nList(this, '/user-sources', 'sources');
+			},
+			async getRewards(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				return await n8nList(this, '/rewards', 'rewards');
+			},
+		},
+		credentialTest: {
+			/** The secret never leaves n8n, so there is nothing to call: its form is checked. */
+			async testWebhookSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const headerName = String(credential.data?.headerName ?? '').trim();
+				const secret = String(credential.data?.secret ?? '');
+				if (!HEADER_NAME.test(headerName)) {
+					return { status: 'Error', message: `"${headerName}" cannot be a header name: use letters, digits and dashes, such as X-Webhook-Secret` };
+				}
+				if (secret.length < 16) return { status: 'Error', message: 'The secret is shorter than 16 characters: use a long random string' };
+				return { status: 'OK', message: 'The header name and secret can be used' };
+			},
+		},
+	};
+
+	webhookMethods = { default: registration };
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const response = this.getResponseObject();
+		const answer = (status: number, body: IDataObject) => {
+			response.writeHead(status, { 'Content-Type': 'application/json' });
+			response.end(JSON.stringify(body));
+		};
+		const setup = this.getNodeParameter('setup', 'automatic') as string;
+
+		if (setup === 'dashboard' && this.getNodeParameter('authentication', 'none') === 'headerSecret') {
+			const credential = await this.getCredentials<{ headerName?: string; secret?: string }>(SECRET_CREDENTIAL);
+			const header = this.getHeaderData()[String(credential.headerName ?? '').trim().toLowerCase()];
+			if (!sameSecret(Array.isArray(header) ? header[0] : header, String(credential.secret ?? ''))) {
+				answer(401, { message: 'Unauthorized: the webhook secret is missing or wrong' });
+				return { noWebhookResponse: true };
+			}
+		}
+
+		const body = this.getBodyData();
+		const deliveries = (Array.isArray(body) ? body : [body]).filter((entry): entry is IDataObject => !!entry && typeof entry === 'object');
+		const configured = setup === 'automatic' ? EVENTS[this.getNodeParameter('event', 'userJoined') as TriggerEvent] : undefined;
+		// A registration made for other settings may still deliver here (n8n never ran `delete` for it): an event
+		// other than the one picked starts nothing.
+		const wanted = deliveries.filter((delivery) => configured === undefined || (eventOf(delivery) ?? configured) === configured);
+		answer(200, { received: true, started: wanted.length > 0 });
+		if (wanted.length === 0) return { noWebhookResponse: true };
+		return {
+			noWebhookResponse: true,
+			workflowData: [wanted.map((delivery) => ({ json: deliveryItem(delivery, configured) }))],
+		};
+	}
+}

@@ -1,0 +1,98 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { campaignLocator } from '../ReferralFactory/actions/common.descriptions';
+
+/** The trigger's events, and the names Referral Factory's n8n endpoints give them (§5.3, verbatim). */
+export const EVENTS = {
+	userJoined: 'user.join',
+	userQualified: 'user.qualified',
+	rewardIssued: 'reward_issued',
+} as const;
+
+export type TriggerEvent = keyof typeof EVENTS;
+
+const automatic = { setup: ['automatic'] };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Set Up',
+		name: 'setup',
+		type: 'options',
+		noDataExpression: true,
+		default: 'automatic',
+		options: [
+			{
+				name: 'Automatically',
+				value: 'automatic',
+				description: 'When the workflow is published, the trigger registers its URL with Referral Factory for the event you pick',
+			},
+			{
+				name: 'Dashboard Webhook',
+				value: 'dashboard',
+				description: "You paste the trigger's URL into Referral Factory's webhook settings, with the fields you choose there",
+			},
+		],
+	},
+	{
+		displayName:
+			'Copy the Production URL above into Referral Factory → Settings → Webhooks (the Test URL only while you listen for a test event). Tick the fields to send; the trigger reads the usual names (email, first_name, code, url, referral_link, campaign_id…) and keeps the whole body under raw.',
+		name: 'dashboardNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { setup: ['dashboard'] } },
+	},
+	{
+		displayName: 'Event',
+		name: 'event',
+		type: 'options',
+		noDataExpression: true,
+		default: 'userJoined',
+		displayOptions: { show: automatic },
+		options: [
+			{ name: 'Lead Qualified', value: 'userQualified', description: 'A lead in the campaign was qualified (converted)' },
+			{ name: 'Reward Issued', value: 'rewardIssued', description: 'A reward was issued to someone' },
+			{ name: 'User Joined', value: 'userJoined', description: 'Someone joined the campaign: a new referrer, or a lead brought by one' },
+		],
+	},
+	{
+		...campaignLocator('The campaign whose events start the workflow'),
+		displayOptions: { show: { ...automatic, event: ['userJoined', 'userQualified'] } },
+	},
+	{
+		displayName: 'User Source Names or IDs',
+		name: 'sources',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getUserSources' },
+		default: ['Referred'],
+		displayOptions: { show: { ...automatic, event: ['userJoined'] } },
+		description:
+			'Only people who joined this way: Referred (leads who came through a referral link), Direct, or API. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Reward Name or ID',
+		name: 'rewardId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getRewards' },
+		default: '',
+		required: true,
+		displayOptions: { show: { ...automatic, event: ['rewardIssued'] } },
+		description:
+			'The reward whose issuing starts the workflow. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Authentication',
+		name: 'authentication',
+		type: 'options',
+		default: 'none',
+		displayOptions: { show: { setup: ['dashboard'] } },
+		options: [
+			{ name: 'None', value: 'none' },
+			{
+				name: 'Header Secret',
+				value: 'headerSecret',
+				description: 'Deliveries must carry a header with a shared secret (add it in Referral Factory under the webhook’s Headers)',
+			},
+		],
+		description: 'Whether a delivery must prove it comes from your Referral Factory account',
+	},
+];

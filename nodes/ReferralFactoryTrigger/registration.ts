@@ -1,0 +1,147 @@
+import type { IDataObject, IHookFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
+import { apiPath, ApiClient } from '../ReferralFactory/transport';
+import { EVENTS, type TriggerEvent } from './description';
+
+/**
+ * Registration with Referral Factory's n8n endpoints (shared/referral-factory-api.md §5.3), as the vendor's own
+ * trigger does it: `POST /webhooks {url, event, campaign_id, sources?}` → `{webhook: {id}}`, removed with
+ * `DELETE /webhooks/{id}`; for a reward, `PUT /rewards/{reward_id} {url, event, reward_id}`, removed with
+ * `DELETE /rewards/{reward_id}`. What was registered lives in the node's static data: the registration's id, the
+ * reward, and the settings it was made for.
+ *
+ * n8n runs `checkExists` and `create` on the first activation only (not on a restart), and `delete` on unpublish
+ * only (not on shutdown): a registration outlives restarts, which is what keeps the trigger working. `checkExists`
+ * says yes only for a registration made for the current settings and URL; otherwise `create` first removes the
+ * one made for earlier settings, so that a changed campaign or event never leaves a registration behind.
+ */
+
+interface Wanted {
+	method: IHttpRequestMethods;
+	path: string;
+	body: IDataObject;
+	/** The settings and URL a registration is for, compared by checkExists. */
+	signature: string;
+	rewardId?: string;
+}
+
+interface Registered {
+	registrationId?: string;
+	rewardId?: string;
+	registeredFor?: string;
+}
+
+const apiEvent = (ctx: IHookFunctions) => EVENTS[ctx.getNodeParameter('event', 'userJoined') as TriggerEvent] ?? 'user.join';
+
+function settingsError(node: INode, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(node, message, { description });
+}
+
+/** What the current settings register, checked before anything is sent. */
+function wanted(ctx: IHookFunctions): Wanted {
+	const node = ctx.getNode();
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw settingsError(node, 'n8n gave the trigger no webhook URL', 'Check that n8n’s WEBHOOK_URL (or host and port) is set.');
+	const event = apiEvent(ctx);
+	if (event === 'reward_issued') {
+		const rewardId = String(ctx.getNodeParameter('rewardId', '') ?? '').trim();
+		if (!rewardId) throw settingsError(node, "'Reward Name or ID' is empty", 'Pick the reward whose issuing should start the workflow.');
+		return { method: 'PUT', path: apiPath('rewards', rewardId), body: { url, event, reward_id: rewardId }, signature: JSON.stringify([url, event, rewardId]), rewardId };
+	}
+	const campaignId = parseCampaignId(ctx.getNodeParameter('campaignId', '', { extractValue: true }));
+	if (campaignId === undefined) throw settingsError(node, "'Campaign' is empty or not a campaign ID", 'Pick the campaign from the list, or enter its ID (a whole number).');
+	const body: IDataObject = { url, event, campaign_id: campaignId };
+	if (event === 'user.join') body.sources = ((ctx.getNodeParameter('sources', []) as unknown[]) ?? []).map(String).sort();
+	return { method: 'POST', path: '/webhooks', body, signature: JSON.stringify([url, event, campaignId, body.sources ?? []]) };
+}
+
+/** The registration's id in the answer (`{webhook: {id}}` per §5.3; `data.id` or `id` accepted too, INFERRED). */
+function idIn(response: unknown): string | undefined {
+	const body = (response ?? {}) as { webhook?: { id?: unknown }; data?: { id?: unknown }; id?: unknown };
+	const id = body.webhook?.id ?? body.data?.id ?? body.id;
+	return id === undefined || id === null || id === '' ? undefined : String(id);
+}
+
+const isNotFound = (error: unknown) => error instanceof NodeApiError && String(error.httpCode) === '404';
+
+function failed(node: INode, doing: string, error: unknown): NodeApiError {
+	const cause = error instanceof NodeApiError ? error : undefined;
+	return new NodeApiError(node, { message: String((error as Error)?.message ?? error) } as JsonObject, {
+		message: `Could not ${doing}: ${cause?.message ?? String((error as Error)?.message ?? error)}`,
+		description: cause?.description ?? 'Check the Referral Factory credential and try again.',
+		httpCode: cause?.httpCode ?? undefined,
+	});
+}
+
+/** Removes what the static data says was registered; one that is gone already is not an error. */
+async function unregister(ctx: IHookFunctions, client: ApiClient, registered: Registered): Promise<void> {
+	const path = registered.rewardId !== undefined ? apiPath('rewards', registered.rewardId) : registered.registrationId !== undefined ? apiPath('webhooks', registered.registrationId) : undefined;
+	if (path === undefined) return;
+	const outcome = await client.request('DELETE', path, { surface: 'n8n' }).then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (outcome !== undefined && !isNotFound(outcome)) {
+		throw failed(ctx.getNode(), 'remove the trigger’s registration from Referral Factory', outcome);
+	}
+}
+
+function clear(data: IDataObject): void {
+	delete data.registrationId;
+	delete data.rewardId;
+	delete data.registeredFor;
+}
+
+export const registration = {
+	async checkExists(this: IHookFunctions): Promise<boolean> {
+		if (this.getNodeParameter('setup', 'automatic') !== 'automatic') return true;
+		const data = this.getWorkflowStaticData('node') as Registered;
+		if (data.registrationId === undefined && data.rewardId === undefined) return false;
+		return data.registeredFor === wanted(this).signature;
+	},
+
+	async create(this: IHookFunctions): Promise<boolean> {
+		if (this.getNodeParameter('setup', 'automatic') !== 'automatic') return true;
+		const target = wanted(this);
+		const client = await ApiClient.create(this);
+		const data = this.getWorkflowStaticData('node');
+		await unregister(this, client, data as Registered);
+		clear(data);
+		// POST is not resent after an ambiguous failure (it could register twice); the PUT for a reward replaces.
+		const response = await client
+			.request(target.method, target.path, {
+				surface: 'n8n',
+				body: target.body,
+				idempotent: target.method === 'PUT',
+				notFound: target.rewardId
+					? { message: `Referral Factory has no reward ${target.rewardId}`, description: 'Pick the reward again from the list.' }
+					: { message: `Referral Factory has no campaign ${String(target.body.campaign_id)}`, description: 'Pick the campaign again from the list.' },
+			})
+			.then(
+				(answer) => ({ answer }),
+				(error: unknown) => ({ error }),
+			);
+		if ('error' in response) throw failed(this.getNode(), 'register the trigger with Referral Factory', response.error);
+		const id = idIn(response.answer);
+		if (id === undefined && target.rewardId === undefined) {
+			throw new NodeApiError(this.getNode(), { body: (response.answer ?? null) as JsonObject } as JsonObject, {
+				message: 'Referral Factory registered the trigger but did not say under which ID',
+				description: 'The registration cannot be removed automatically. Remove it in Referral Factory if events arrive twice.',
+			});
+		}
+		if (id !== undefined) data.registrationId = id;
+		if (target.rewardId !== undefined) data.rewardId = target.rewardId;
+		data.registeredFor = target.signature;
+		return true;
+	},
+
+	async delete(this: IHookFunctions): Promise<boolean> {
+		const data = this.getWorkflowStaticData('node');
+		if (data.registrationId === undefined && data.rewardId === undefined) return true;
+		await unregister(this, await ApiClient.create(this), data as Registered);
+		clear(data);
+		return true;
+	},
+};

@@ -1,0 +1,147 @@
+/**
+ * Referral Factory's outgoing webhooks, as the sandbox models them (shared/referral-factory-api.md §5, INFERRED where
+ * the sources are silent): registrations made through the n8n endpoints (§5.3, one per activation of a trigger),
+ * and the dashboard webhook form (§5.1: a URL, the fields the user ticked under names they chose, optional hidden
+ * fields and headers). When a user joins, is qualified or a reward is issued through the API, the sender POSTs the
+ * event to every registration that matches it and to the dashboard webhook, and records each delivery.
+ *
+ * No payload schema is published (§7.14): registered deliveries carry the user object as the API presents it (or
+ * the reward with its recipient) plus `event`; dashboard deliveries carry only the ticked fields, renamed.
+ */
+export const WEBHOOK_EVENTS = ['user.join', 'user.qualified', 'reward_issued'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface Registration {
+	id: number;
+	url: string;
+	event: WebhookEvent;
+	campaign_id: number | null;
+	sources: string[];
+	reward_id: number | null;
+	created_at: string;
+	/** Set when the registration is deleted: the record stays, so tests can see one registration per activation. */
+	deleted_at: string | null;
+}
+
+export interface DashboardWebhook {
+	url: string;
+	/** A header the user added in the form, with its value: the trigger's shared secret. */
+	headerName?: string;
+	secret?: string;
+	/** API field → the name the user gave it in the form (the fields not listed are not sent). */
+	fields?: Record<string, string>;
+	/** Hidden fields: fixed values sent with every delivery. */
+	hidden?: Record<string, string>;
+	events?: WebhookEvent[];
+}
+
+export interface Delivery {
+	kind: 'registered' | 'dashboard';
+	registrationId: number | null;
+	url: string;
+	event: WebhookEvent;
+	body: Record<string, unknown>;
+	/** The receiver's HTTP status; -1 when it could not be reached. */
+	status: number;
+	response: string;
+	at: number;
+}
+
+/** The names a dashboard user might give the ticked fields (§5.1 suggests `email_address`). */
+export const DEFAULT_DASHBOARD_FIELDS: Record<string, string> = {
+	email: 'email_address',
+	first_name: 'First Name',
+	code: 'referral_code',
+	url: 'referral_link',
+	campaign_id: 'campaign',
+	referrer_id: 'referred_by',
+};
+
+export class Webhooks {
+	registrations: Registration[] = [];
+
+	deliveries: Delivery[] = [];
+
+	dashboard: DashboardWebhook | undefined;
+
+	private nextId = 7001;
+
+	private readonly pending = new Set<Promise<void>>();
+
+	reset(): void {
+		this.registrations = [];
+		this.deliveries = [];
+		this.dashboard = undefined;
+		this.nextId = 7001;
+	}
+
+	register(input: Omit<Registration, 'id' | 'created_at' | 'deleted_at'>): Registration {
+		const registration: Registration = { ...input, id: this.nextId++, created_at: new Date().toISOString(), deleted_at: null };
+		this.registrations.push(registration);
+		return registration;
+	}
+
+	/** Deletes a live registration; false when there is none (already deleted, or never there). */
+	remove(match: (registration: Registration) => boolean): boolean {
+		const live = this.registrations.filter((r) => r.deleted_at === null && match(r));
+		for (const registration of live) registration.deleted_at = new Date().toISOString();
+		return live.length > 0;
+	}
+
+	get live(): Registration[] {
+		return this.registrations.filter((r) => r.deleted_at === null);
+	}
+
+	/** A user joined or was qualified: their campaign's registrations for the event (and source), and the dashboard. */
+	userEvent(event: 'user.join' | 'user.qualified', user: Record<string, unknown>): void {
+		for (const registration of this.live) {
+			if (registration.event !== event || registration.campaign_id !== user.campaign_id) continue;
+			if (event === 'user.join' && registration.sources.length > 0 && !registration.sources.includes(String(user.source))) continue;
+			this.deliver('registered', registration.id, registration.url, event, { event, ...user }, {});
+		}
+		this.dashboardEvent(event, user);
+	}
+
+	/** A reward was issued: the registrations for that reward (the campaign's reward rule). */
+	rewardIssued(reward: Record<string, unknown>, recipient: Record<string, unknown> | undefined): void {
+		for (const registration of this.live) {
+			if (registration.event !== 'reward_issued' || registration.reward_id !== reward.reward_id) continue;
+			this.deliver('registered', registration.id, registration.url, 'reward_issued', { event: 'reward_issued', reward, user: recipient ?? null }, {});
+		}
+	}
+
+	private dashboardEvent(event: WebhookEvent, user: Record<string, unknown>): void {
+		const dashboard = this.dashboard;
+		if (!dashboard || (dashboard.events && !dashboard.events.includes(event))) return;
+		const body: Record<string, unknown> = { ...(dashboard.hidden ?? {}) };
+		for (const [field, name] of Object.entries(dashboard.fields ?? DEFAULT_DASHBOARD_FIELDS)) body[name] = user[field] ?? null;
+		const headers: Record<string, string> = dashboard.headerName && dashboard.secret !== undefined ? { [dashboard.headerName]: dashboard.secret } : {};
+		this.deliver('dashboard', null, dashboard.url, event, body, headers);
+	}
+
+	private deliver(kind: Delivery['kind'], registrationId: number | null, url: string, event: WebhookEvent, body: Record<string, unknown>, headers: Record<string, string>): void {
+		const delivery: Delivery = { kind, registrationId, url, event, body, status: 0, response: '', at: Date.now() };
+		this.deliveries.push(delivery);
+		const sent = fetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'user-agent': 'Referral Factory sandbox', ...headers },
+			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(10_000),
+		})
+			.then(async (response) => {
+				delivery.status = response.status;
+				delivery.response = (await response.text()).slice(0, 500);
+			})
+			.catch((error: unknown) => {
+				delivery.status = -1;
+				delivery.response = String(error);
+			})
+			.finally(() => this.pending.delete(sent));
+		this.pending.add(sent);
+	}
+
+	/** Resolves once every delivery started so far has its answer. */
+	async settled(): Promise<void> {
+		while (this.pending.size > 0) await Promise.all([...this.pending]);
+	}
+}

@@ -1,0 +1,176 @@
+/**
+ * Referral Factory Trigger, registered automatically: its lifecycle methods run in n8n-core's HookContext against the
+ * sandbox's n8n endpoints, and its webhook method behind a real HTTP server receives what the sandbox delivers when
+ * people join, leads qualify and rewards are issued through the API.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { addCredential } from '../helpers/engine';
+import { useSandbox } from '../helpers/setup';
+import { TriggerWorkflow } from '../helpers/trigger';
+
+const t = useSandbox();
+
+let trigger: TriggerWorkflow | undefined;
+afterEach(async () => {
+	await trigger?.close();
+	trigger = undefined;
+});
+
+const campaign = (id = '1') => ({ __rl: true, mode: 'list', value: id });
+
+async function published(parameters: INodeParameters, credential = t.credential): Promise<TriggerWorkflow> {
+	trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', ...parameters }, credential });
+	await trigger.listen();
+	await trigger.activate();
+	return trigger;
+}
+
+/** A referrer and a lead they brought, through the public API (as another integration would add them). */
+async function referrerAndLead() {
+	const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+	const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'code', value: referrer.code } });
+	return { referrer, lead };
+}
+
+describe('Referral Factory Trigger, registered automatically', () => {
+	it('User Joined: registers its production URL once, and a lead joining starts it with the lead in the node’s shape', async () => {
+		const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred'] });
+
+		const registrations = await t.client.webhooks();
+		expect(registrations).toEqual([
+			expect.objectContaining({ url: wf.productionUrl, event: 'user.join', campaign_id: 1, sources: ['Referred'], deleted_at: null }),
+		]);
+		expect(wf.staticData.registrationId).toBe(String(registrations[0].id));
+		const { referrer, lead } = await referrerAndLead();
+		await t.client.deliveries();
+
+		// The referrer joined through the API (source Api): not a Referred user, so nothing started for them.
+		expect(wf.runs).toHaveLength(1);
+		expect(wf.runs[0]).toHaveLength(1);
+		expect(wf.runs[0][0].json).toMatchObject({
+			event: 'user.join',
+			id: lead.id,
+			referralCode: lead.code,
+			referralLink: lead.url,
+			firstName: 'Lea',
+			email: 'lea@example.com',
+			campaignId: 1,
+			qualified: false,
+			referrerId: referrer.id,
+		});
+		expect((wf.runs[0][0].json.raw as { code: string }).code).toBe(lead.code);
+		expect((await t.client.deliveries()).map((d) => d.status)).toEqual([200]);
+	});
+
+	it('is not registered again when n8n asks whether it exists (a second activation, or a restart)', async () => {
+		const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred', 'Api'] });
+		await t.client.clearRequests();
+
+		expect(await wf.lifecycle('checkExists')).toBe(true);
+		await wf.activate();
+
+		expect(await t.client.requests()).toEqual([]);
+		expect(await t.client.webhooks()).toHaveLength(1);
+	});
+
+	it('Lead Qualified: a lead qualified through the API starts it with qualified: true', async () => {
+		const wf = await published({ event: 'userQualified', campaignId: campaign() });
+		const { lead } = await referrerAndLead();
+
+		await t.client.qualify({ id: lead.id, qualified: true });
+		await t.client.deliveries();
+
+		expect(wf.runs.map((items) => items.map((item) => [item.json.event, item.json.id, item.json.qualified]))).toEqual([[['user.qualified', lead.id, true]]]);
+		expect((await t.client.webhooks())[0]).toMatchObject({ event: 'user.qualified', campaign_id: 1 });
+	});
+
+	it('Reward Issued: registers on the reward, and an issued reward starts it with the reward and its recipient', async () => {
+		const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+		const { referrer, lead } = await referrerAndLead();
+		await t.client.qualify({ id: lead.id, qualified: true });
+		const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+
+		await t.client.issueReward(due.id);
+		await t.client.deliveries();
+
+		const registered = (await t.client.requests()).find((r) => r.path === '/api/n8n/rewards/9');
+		expect(registered).toMatchObject({ method: 'PUT', body: { url: wf.productionUrl, event: 'reward_issued', reward_id: '9' } });
+		expect(wf.runs).toHaveLength(1);
+		expect(wf.runs[0][0].json).toMatchObject({
+			event: 'reward_issued',
+			id: referrer.id,
+			email: 'nathan@example.com',
+			reward: { id: due.id, rewardId: 9, recipientId: referrer.id, total: 25, status: 'issued' },
+		});
+	});
+
+	it('unpublishing deletes the registration; nothing is left, and it starts nothing any more', async () => {
+		const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred'] });
+
+		expect(await wf.lifecycle('delete')).toBe(true);
+		await referrerAndLead();
+		await t.client.deliveries();
+
+		expect((await t.client.webhooks()).map((r) => r.deleted_at === null)).toEqual([false]);
+		expect(wf.staticData).toEqual({});
+		expect(wf.runs).toEqual([]);
+	});
+
+	it('deleting a registration that is already gone is not an error', async () => {
+		const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+		await wf.lifecycle('delete');
+		// n8n kept the static data of an older activation (a copy of the workflow, say): the registration is gone.
+		wf.staticData.rewardId = '9';
+		wf.staticData.registrationId = '7001';
+
+		await expect(wf.lifecycle('delete')).resolves.toBe(true);
+		expect((await t.client.requests()).filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([200, 404]);
+		expect(wf.staticData).toEqual({});
+	});
+
+	it('changed settings: the registration for the old campaign is removed before the new one is made', async () => {
+		const wf = await published({ event: 'userQualified', campaignId: campaign('1') });
+		wf.setParameters({ setup: 'automatic', event: 'userQualified', campaignId: campaign('2') });
+
+		expect(await wf.lifecycle('checkExists')).toBe(false);
+		await wf.lifecycle('create');
+
+		const registrations = await t.client.webhooks();
+		expect(registrations.map((r) => [r.campaign_id, r.deleted_at === null])).toEqual([
+			[1, false],
+			[2, true],
+		]);
+	});
+
+	it('a campaign Referral Factory does not know: says which, and registers nothing', async () => {
+		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userJoined', campaignId: campaign('999'), sources: ['Referred'] }, credential: t.credential });
+
+		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory: Referral Factory has no campaign 999');
+		expect(await t.client.webhooks()).toEqual([]);
+		expect(trigger.staticData).toEqual({});
+	});
+
+	it('a wrong token: says the token was rejected', async () => {
+		const credential = addCredential({ accessToken: 'rf_not_the_token', baseUrl: t.sandbox.baseUrl });
+		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userQualified', campaignId: campaign() }, credential });
+
+		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory: Referral Factory rejected the access token');
+	});
+
+	it('no reward picked: says so before anything is sent', async () => {
+		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'rewardIssued', rewardId: '' }, credential: t.credential });
+
+		await expect(trigger.lifecycle('create')).rejects.toThrow("'Reward Name or ID' is empty");
+		expect(await t.client.requests()).toEqual([]);
+	});
+
+	it('a delivery of another event (a registration n8n never removed) starts nothing', async () => {
+		const wf = await published({ event: 'userQualified', campaignId: campaign() });
+		const stray = await fetch(wf.productionUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'user.join', id: 5, email: 'x@example.com' }) });
+
+		expect(stray.status).toBe(200);
+		expect(await stray.json()).toEqual({ received: true, started: false });
+		expect(wf.runs).toEqual([]);
+	});
+});
