@@ -152,7 +152,9 @@ export function runJson(stdout: string): unknown {
 }
 
 /** Starts `n8n start`; resolves once /healthz/readiness answers 200. */
-export async function startN8n(installed: Installed, env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+export type N8nProcess = ChildProcess & { output(): string };
+
+export async function startN8n(installed: Installed, env: NodeJS.ProcessEnv, port: number): Promise<N8nProcess> {
 	const child = spawn(join(installed.nodeBinDir, 'node'), [installed.n8nBin, 'start'], {
 		env: { ...env, N8N_PORT: String(port) },
 		stdio: ['ignore', 'pipe', 'pipe'],
@@ -165,7 +167,7 @@ export async function startN8n(installed: Installed, env: NodeJS.ProcessEnv, por
 		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode}:\n${log}`);
 		try {
 			const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
-			if (response.ok) return child;
+			if (response.ok) return Object.assign(child, { output: () => log });
 		} catch {
 			// not listening yet
 		}

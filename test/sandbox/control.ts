@@ -18,9 +18,11 @@ export interface SandboxState {
 	stats: SandboxStats;
 	/** Arrival times per token, for the rate limit. */
 	hits: Map<string, number[]>;
+	/** What workflows posted to /__sandbox/sink: how an end-to-end check sees an execution's items. */
+	sink: unknown[];
 }
 
-export function controlRoutes({ store, rewards, webhooks, config, faults, requests, stats, hits }: SandboxState) {
+export function controlRoutes({ store, rewards, webhooks, config, faults, requests, stats, hits, sink }: SandboxState) {
 	return (method: string, path: string, body: unknown): HttpAnswer => {
 	const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
 	if (path === '/requests' && method === 'GET') return new HttpAnswer(200, requests);
@@ -31,6 +33,11 @@ export function controlRoutes({ store, rewards, webhooks, config, faults, reques
 	if (path === '/users' && method === 'GET') return new HttpAnswer(200, store.users.map((u) => store.present(u)));
 	if (path === '/rewards' && method === 'GET') return new HttpAnswer(200, rewards.earned);
 	if (path === '/stats' && method === 'GET') return new HttpAnswer(200, stats);
+	if (path === '/sink' && method === 'POST') {
+		sink.push(body);
+		return new HttpAnswer(200, { received: true });
+	}
+	if (path === '/sink' && method === 'GET') return new HttpAnswer(200, sink);
 	if (path === '/webhooks' && method === 'GET') return new HttpAnswer(200, webhooks.registrations);
 	if (path === '/deliveries' && method === 'GET') return new HttpAnswer(200, webhooks.deliveries);
 	if (path === '/dashboard-webhook' && method === 'POST') {
@@ -41,6 +48,7 @@ export function controlRoutes({ store, rewards, webhooks, config, faults, reques
 		store.reset(DEFAULT_CONFIG.campaignCount);
 		rewards.reset();
 		webhooks.reset();
+		sink.length = 0;
 		requests.length = 0;
 		faults.length = 0;
 		hits.clear();

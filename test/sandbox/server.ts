@@ -28,6 +28,8 @@ export interface Sandbox {
 	store: Store;
 	rewards: Rewards;
 	webhooks: Webhooks;
+	/** Bodies posted to /__sandbox/sink (by a workflow's HTTP Request node, in end-to-end checks). */
+	sink: unknown[];
 	config: SandboxConfig;
 	faults: Fault[];
 	requests: RecordedRequest[];
@@ -73,7 +75,8 @@ export async function startSandbox(options: {
 		return undefined;
 	};
 
-	const control = controlRoutes({ store, rewards, webhooks, config, faults, requests, stats, hits });
+	const sink: unknown[] = [];
+	const control = controlRoutes({ store, rewards, webhooks, config, faults, requests, stats, hits, sink });
 
 	const readBody = async (req: IncomingMessage): Promise<{ parsed: unknown; invalid: boolean }> => {
 		const chunks: Buffer[] = [];
@@ -251,6 +254,7 @@ export async function startSandbox(options: {
 		store,
 		rewards,
 		webhooks,
+		sink,
 		config,
 		faults,
 		requests,
