@@ -16,6 +16,10 @@ import { EVENTS, type TriggerEvent } from './description';
  * only (not on shutdown): a registration outlives restarts, which is what keeps the trigger working. `checkExists`
  * says yes only for a registration made for the current settings and URL; otherwise `create` first removes the
  * one made for earlier settings, so that a changed campaign or event never leaves a registration behind.
+ *
+ * "Listen for test event" in the editor registers the test URL the same way (mode `manual`) and removes it after the
+ * test. That registration is kept apart (`test` in the static data), so testing a published workflow never
+ * removes or replaces its production registration.
  */
 
 interface Wanted {
@@ -31,6 +35,30 @@ interface Registered {
 	registrationId?: string;
 	rewardId?: string;
 	registeredFor?: string;
+	/** The URL registered: tells the test registration from the production one when n8n removes one. */
+	url?: string;
+}
+
+const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Where this call's registration lives: the node's static data (production) or its `test` entry. */
+function slotFor(ctx: IHookFunctions, data: IDataObject, purpose: 'create' | 'delete'): Registered & IDataObject {
+	if (purpose === 'create') {
+		if (ctx.getMode() !== 'manual') return data;
+		if (!isObject(data.test)) data.test = {};
+		return data.test as Registered & IDataObject;
+	}
+	// n8n removes a test registration in mode `internal`, like a production one: the URL tells them apart.
+	const url = ctx.getNodeWebhookUrl('default');
+	return isObject(data.test) && data.test.url === url ? (data.test as Registered & IDataObject) : data;
+}
+
+function clear(data: IDataObject, slot: IDataObject): void {
+	if (slot !== data) {
+		delete data.test;
+		return;
+	}
+	for (const key of ['registrationId', 'rewardId', 'registeredFor', 'url']) delete data[key];
 }
 
 const apiEvent = (ctx: IHookFunctions) => EVENTS[ctx.getNodeParameter('event', 'userJoined') as TriggerEvent] ?? 'user.join';
@@ -88,18 +116,13 @@ async function unregister(ctx: IHookFunctions, client: ApiClient, registered: Re
 	}
 }
 
-function clear(data: IDataObject): void {
-	delete data.registrationId;
-	delete data.rewardId;
-	delete data.registeredFor;
-}
 
 export const registration = {
 	async checkExists(this: IHookFunctions): Promise<boolean> {
 		if (this.getNodeParameter('setup', 'automatic') !== 'automatic') return true;
-		const data = this.getWorkflowStaticData('node') as Registered;
-		if (data.registrationId === undefined && data.rewardId === undefined) return false;
-		return data.registeredFor === wanted(this).signature;
+		const slot = slotFor(this, this.getWorkflowStaticData('node'), 'create');
+		if (slot.registrationId === undefined && slot.rewardId === undefined) return false;
+		return slot.registeredFor === wanted(this).signature;
 	},
 
 	async create(this: IHookFunctions): Promise<boolean> {
@@ -107,8 +130,10 @@ export const registration = {
 		const target = wanted(this);
 		const client = await ApiClient.create(this);
 		const data = this.getWorkflowStaticData('node');
-		await unregister(this, client, data as Registered);
-		clear(data);
+		const slot = slotFor(this, data, 'create');
+		await unregister(this, client, slot);
+		clear(data, slot);
+		const registered = slotFor(this, data, 'create');
 		// POST is not resent after an ambiguous failure (it could register twice); the PUT for a reward replaces.
 		const response = await client
 			.request(target.method, target.path, {
@@ -131,17 +156,19 @@ export const registration = {
 				description: 'The registration cannot be removed automatically. Remove it in Referral Factory if events arrive twice.',
 			});
 		}
-		if (id !== undefined) data.registrationId = id;
-		if (target.rewardId !== undefined) data.rewardId = target.rewardId;
-		data.registeredFor = target.signature;
+		if (id !== undefined) registered.registrationId = id;
+		if (target.rewardId !== undefined) registered.rewardId = target.rewardId;
+		registered.registeredFor = target.signature;
+		registered.url = String(target.body.url);
 		return true;
 	},
 
 	async delete(this: IHookFunctions): Promise<boolean> {
 		const data = this.getWorkflowStaticData('node');
-		if (data.registrationId === undefined && data.rewardId === undefined) return true;
-		await unregister(this, await ApiClient.create(this), data as Registered);
-		clear(data);
+		const slot = slotFor(this, data, 'delete');
+		if (slot.registrationId === undefined && slot.rewardId === undefined) return true;
+		await unregister(this, await ApiClient.create(this), slot);
+		clear(data, slot);
 		return true;
 	},
 };

@@ -69,11 +69,13 @@ export class TriggerWorkflow {
 	private data(): IWorkflowExecuteAdditionalData {
 		const data = additionalData();
 		data.webhookBaseUrl = this.baseUrl;
+		data.webhookTestBaseUrl = `${this.baseUrl}-test`;
 		return data;
 	}
 
-	private webhookData(data: IWorkflowExecuteAdditionalData): IWebhookData {
+	private webhookData(data: IWorkflowExecuteAdditionalData, isTest = false): IWebhookData {
 		return {
+			isTest,
 			httpMethod: 'POST',
 			node: this.node.name,
 			path: `${WEBHOOK_ID}/referral-factory`,
@@ -84,10 +86,14 @@ export class TriggerWorkflow {
 		};
 	}
 
-	/** One lifecycle method, as n8n's server calls it when the workflow is published or unpublished. */
-	async lifecycle(method: Lifecycle): Promise<boolean> {
+	/**
+	 * One lifecycle method, as n8n's server calls it: on publish (mode `trigger`) and unpublish (`internal`), or for
+	 * the editor's "Listen for test event" (`test`: mode `manual`, the test URL; removed in mode `internal`).
+	 */
+	async lifecycle(method: Lifecycle, options: { test?: boolean } = {}): Promise<boolean> {
 		const data = this.data();
-		const context = new HookContext(this.workflow, this.node, data, 'trigger', 'activate', this.webhookData(data));
+		const mode = method === 'delete' ? 'internal' : options.test ? 'manual' : 'trigger';
+		const context = new HookContext(this.workflow, this.node, data, mode, options.test ? 'manual' : 'activate', this.webhookData(data, options.test));
 		return await triggerNode.webhookMethods!.default![method]!.call(context);
 	}
 

@@ -117,6 +117,24 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(wf.runs).toEqual([]);
 	});
 
+	it("the editor's test listening registers the test URL apart, and removing it leaves the production registration", async () => {
+		const wf = await published({ event: 'userQualified', campaignId: campaign() });
+		const production = wf.staticData.registrationId;
+
+		expect(await wf.lifecycle('checkExists', { test: true })).toBe(false);
+		await wf.lifecycle('create', { test: true });
+		const testUrl = (await t.client.webhooks()).find((r) => r.url !== wf.productionUrl)?.url;
+		await wf.lifecycle('delete', { test: true });
+
+		expect(testUrl).toBe(wf.productionUrl.replace('/webhook/', '/webhook-test/'));
+		expect((await t.client.webhooks()).map((r) => [r.url, r.deleted_at === null])).toEqual([
+			[wf.productionUrl, true],
+			[testUrl, false],
+		]);
+		expect(wf.staticData.registrationId).toBe(production);
+		expect(wf.staticData.test).toBeUndefined();
+	});
+
 	it('deleting a registration that is already gone is not an error', async () => {
 		const wf = await published({ event: 'rewardIssued', rewardId: '9' });
 		await wf.lifecycle('delete');
