@@ -4,7 +4,8 @@
  * node that posts the trigger's item to the sandbox's sink, which is how these checks see an execution. Checks:
  * activation registers the production URL with the sandbox once; a lead added through the API starts an execution
  * with the normalised lead; a dashboard delivery with the right secret starts one, with a wrong secret gets 401 and
- * starts none; unpublishing (through n8n's REST API, as the editor does) deletes the registration, leaving nothing.
+ * starts none; after a restart the same registration still delivers (n8n registers only on first activation);
+ * unpublishing (through n8n's REST API, as the editor does) deletes the registration, leaving nothing.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,21 @@ async function sinkHolds(sandbox: Sandbox, count: number, timeoutMs = 30_000): P
 	const deadline = Date.now() + timeoutMs;
 	while ((sandbox.sink as SinkEntry[]).length < count && Date.now() < deadline) await sleep(100);
 	return sandbox.sink as SinkEntry[];
+}
+
+/**
+ * Waits until n8n serves the trigger's production URL: a probe with an event the trigger does not listen for is
+ * answered 200 `{started: false}` (and starts nothing) once the workflow is active, 404 before.
+ */
+async function webhookLive(url: string, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'probe' }) });
+		const text = await response.text();
+		if (response.status === 200) return assert.deepEqual(JSON.parse(text), { received: true, started: false });
+		if (Date.now() > deadline) throw new Error(`${url} still answers ${response.status}: ${text.slice(0, 200)}`);
+		await sleep(200);
+	}
 }
 
 async function api(sandbox: Sandbox, body: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -69,11 +85,11 @@ export async function triggerChecks(
 
 	const port = await freePort();
 	const base = `http://127.0.0.1:${port}`;
-	const n8n = await startN8n(installed, env, port);
+	let n8n = await startN8n(installed, env, port);
 	try {
 		const registered = await check('publishing registers the trigger’s production URL with Referral Factory, once', async () => {
 			// n8n activates published workflows after it reports ready.
-			for (const deadline = Date.now() + 30_000; sandbox.webhooks.registrations.length === 0 && Date.now() < deadline; ) await sleep(100);
+			await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
 			assert.deepEqual(
 				sandbox.webhooks.registrations.map((r) => [r.url, r.event, r.campaign_id, r.sources, r.deleted_at]),
 				[[`${base}/webhook/${JOIN_HOOK}/referral-factory`, 'user.join', 1, ['Referred'], null]],
@@ -117,6 +133,20 @@ export async function triggerChecks(
 			assert.equal(response.status, 401);
 			await sleep(1_500);
 			assert.equal(sandbox.sink.length, 2, 'an execution started for a delivery with a wrong secret');
+		});
+
+		await check('after a restart the registration is still the one (n8n does not register again) and still starts executions', async () => {
+			await stopProcess(n8n);
+			n8n = await startN8n(installed, env, port);
+			await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
+			assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at), [null]);
+			const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Rob', email: 'rob@example.com' });
+			const lead = await api(sandbox, { campaign_id: 1, first_name: 'Liv', email: 'liv@example.com', referrer: { field: 'id', value: referrer.id } });
+			const entries = await sinkHolds(sandbox, 5);
+			assert.deepEqual(
+				entries.filter((entry) => entry.workflow === JOIN_WORKFLOW).map((entry) => entry.item.id),
+				[entries[0].item.id, lead.id],
+			);
 		});
 
 		await check('unpublishing the workflow deletes its registration; nothing is left behind', async () => {
