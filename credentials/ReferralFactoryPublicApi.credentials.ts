@@ -69,6 +69,14 @@ export class ReferralFactoryPublicApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 3600 },
 			description: 'The length of the rolling window the rate limit counts in',
 		},
+		{
+			displayName: 'Adaptive Pacing',
+			name: 'adaptivePacing',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to slow down when Referral Factory says the token is over its limit although this n8n is under its own (another worker or instance uses the token), and speed up again while it does not',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

@@ -90,6 +90,7 @@ export function addCredential(data: {
 	baseUrl?: string;
 	rateLimit?: number;
 	rateLimitWindow?: number;
+	adaptivePacing?: boolean;
 }): { id: string; name: string } {
 	const id = String(++credentialCounter);
 	credentialsHelper.stored.set(`${CREDENTIAL_NAME}:${id}`, { ...data } as ICredentialDataDecryptedObject);

@@ -8,6 +8,8 @@ export interface SandboxConfig {
 	rateWindowMs: number;
 	/** Whether a 429 carries a Retry-After header (the real API documents none). */
 	retryAfterHeader: boolean;
+	/** Whether every answer carries X-RateLimit-Limit, -Remaining and -Reset (seconds to the window's next slot); none is documented. */
+	rateLimitHeaders: boolean;
 	/**
 	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
 	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
@@ -96,6 +98,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	rateLimit: 600,
 	rateWindowMs: 60_000,
 	retryAfterHeader: true,
+	rateLimitHeaders: false,
 	duplicates: 'return-existing',
 	reissue: 'refuse',
 	errorStyle: 'documented',

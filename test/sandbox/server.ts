@@ -60,19 +60,21 @@ export async function startSandbox(options: {
 
 	const { api, fail } = createApi(store, rewards, webhooks, config, () => origin);
 
-	const rateLimited = (key: string, now: number): HttpAnswer | undefined => {
+	/** The token's count in its rolling window; `limited` is the 429 when it is full, `headers` the X-RateLimit-* ones. */
+	const rateLimited = (key: string, now: number): { limited?: HttpAnswer; headers: Record<string, string> } => {
 		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
 		hits.set(key, window);
-		if (window.length >= config.rateLimit) {
-			const headers: Record<string, string> = {};
-			if (config.retryAfterHeader) {
-				headers['Retry-After'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
-			}
-			const answer = fail(429, 'Too Many Attempts.');
-			return new HttpAnswer(429, answer.body, headers);
+		const full = window.length >= config.rateLimit;
+		if (!full) window.push(now);
+		const headers: Record<string, string> = {};
+		if (config.rateLimitHeaders) {
+			headers['X-RateLimit-Limit'] = String(config.rateLimit);
+			headers['X-RateLimit-Remaining'] = String(Math.max(0, config.rateLimit - window.length));
+			headers['X-RateLimit-Reset'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
 		}
-		window.push(now);
-		return undefined;
+		if (!full) return { headers };
+		if (config.retryAfterHeader) headers['Retry-After'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
+		return { limited: new HttpAnswer(429, fail(429, 'Too Many Attempts.').body, headers), headers };
 	};
 
 	const sink: unknown[] = [];
@@ -141,8 +143,10 @@ export async function startSandbox(options: {
 		res.once('close', () => inFlight--);
 		// The latency is the server's response time, counted from the request's arrival: the sandbox's own work on
 		// the answer (a page of 250 users) is part of it, not added to it.
+		let limitHeaders: Record<string, string> = {};
 		const finish = async (answer: HttpAnswer, delayMs = config.latencyMs) => {
 			const serialized = serialize(answer);
+			Object.assign(serialized.headers, limitHeaders);
 			const remaining = delayMs - (Date.now() - arrived);
 			if (remaining > 0) await wait(remaining);
 			record.status = answer.status;
@@ -152,7 +156,9 @@ export async function startSandbox(options: {
 		// Its token, or the token with a `.name` suffix: several tokens, each with its own rate-limit count, for
 		// measurements that must not share one token's limit.
 		if (auth !== `Bearer ${token}` && !auth.startsWith(`Bearer ${token}.`)) return finish(fail(401, 'Unauthenticated.'));
-		const limited = rateLimited(auth, arrived);
+		const counted = rateLimited(auth, arrived);
+		const limited = counted.limited;
+		limitHeaders = counted.headers;
 		stats.requests++;
 		if (limited) {
 			stats.rateLimited++;

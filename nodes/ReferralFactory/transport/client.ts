@@ -14,7 +14,7 @@ import { ManualExecutionCancelledError, NodeApiError, sleepWithAbort } from 'n8n
 import { describeApiError, NETWORK_REASONS, networkCode, NOT_SENT, type ErrorContext } from './errors';
 import { limiterFor, limiterKey, MAX_RATE_LIMIT, type RollingWindowLimiter } from './limiter';
 import { redact } from './redact';
-import { backoffMs, parseBody, retryAfterMs, surfaceUrl } from './http';
+import { backoffMs, exhaustedUntil, parseBody, retryAfterMs, surfaceUrl } from './http';
 
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
 export const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
@@ -117,7 +117,7 @@ export class ApiClient {
 		return new ApiClient(
 			context,
 			baseUrl,
-			limiterFor(key, source, limit, windowSeconds * 1000),
+			limiterFor(key, source, limit, windowSeconds * 1000, credentials.adaptivePacing !== false),
 			{ id: reference?.id ?? '', name: reference?.name ?? CREDENTIAL_TYPE, type: CREDENTIAL_TYPE, data: credentials },
 			{ limit, windowSeconds },
 			settings,
@@ -208,6 +208,9 @@ export class ApiClient {
 
 			const status = response?.statusCode;
 			const body = parseBody(response?.body);
+			// A server that says none are left holds everyone on this token back until its window resets.
+			const exhausted = exhaustedUntil(response?.headers);
+			if (exhausted !== undefined) this.limiter.pause(exhausted);
 			if (status !== undefined && status >= 200 && status < 300) return { status, body: body as T };
 			if (status === 404 && attempt > 0 && options.goneAfterResend) return { status, body: undefined as T };
 
@@ -228,11 +231,15 @@ export class ApiClient {
 				throw failure;
 			}
 
-			const serverWait = status === 429 ? retryAfterMs(response?.headers) : undefined;
+			const serverWait = status === 429 ? (retryAfterMs(response?.headers) ?? (exhausted !== undefined ? exhausted - Date.now() : undefined)) : undefined;
 			const wait = serverWait ?? backoffMs(attempt);
 			if (Date.now() + wait > deadline) throw failure;
-			// Everyone on this token holds back until the server said to come back, not just this request.
-			if (status === 429) this.limiter.pause(Date.now() + wait);
+			// Everyone on this token holds back until the server said to come back, not just this request, and this
+			// process takes a smaller share of the limit for a while (adaptive pacing, limiter.ts).
+			if (status === 429) {
+				this.limiter.pause(Date.now() + wait);
+				this.limiter.throttled();
+			}
 			await this.wait(wait);
 		}
 	}

@@ -41,3 +41,17 @@ export function backoffMs(attempt: number): number {
 	const ceiling = Math.min(15_000, 500 * 2 ** attempt);
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
+
+/**
+ * When the answer says the token has no requests left in this window (`X-RateLimit-Remaining: 0`), the time its
+ * window resets (`X-RateLimit-Reset`: seconds from now, or a Unix time in seconds when it is that large). Referral
+ * Factory documents neither header (their absence is the normal case); both readings of Reset are in use elsewhere.
+ */
+export function exhaustedUntil(headers: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
+	const header = (name: string) => headers?.[name] ?? headers?.[name.toLowerCase()];
+	const remaining = Number(header('X-RateLimit-Remaining'));
+	const reset = Number(header('X-RateLimit-Reset'));
+	if (header('X-RateLimit-Remaining') === undefined || !Number.isFinite(remaining) || remaining > 0) return undefined;
+	if (!Number.isFinite(reset) || reset <= 0) return undefined;
+	return reset > 1e9 ? reset * 1000 : now + reset * 1000;
+}
