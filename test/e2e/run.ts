@@ -2,7 +2,7 @@
  * `npm run test:e2e`: the packed package inside a real n8n. For each claimed n8n version (see TARGETS): install
  * n8n once into .cache/e2e, install the tarball into a throwaway user folder, start the sandbox on 127.0.0.1,
  * import the credentials and workflows in test/e2e/fixtures, run each with `n8n execute`, and check the run JSON;
- * then publish the trigger workflows and check the Referral Factory Trigger in `n8n start` (trigger.ts).
+ * then publish the trigger and MCP workflows and check them in `n8n start` (served.ts: trigger.ts, mcp.ts).
  * Options: --n8n VERSION runs one target only.
  */
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ import {
 	type CommandResult,
 	recordCounts,
 } from './n8n';
-import { triggerChecks } from './trigger';
+import { servedChecks } from './served';
 
 interface Item {
 	json: Record<string, unknown>;
@@ -39,6 +39,7 @@ interface RunJson {
 const FIXTURES = join(__dirname, 'fixtures');
 const WRONG_TOKEN = `rf_wrong_${randomBytes(6).toString('hex')}`;
 const WEBHOOK_SECRET = `rf_secret_${randomBytes(12).toString('hex')}`;
+const MCP_TOKEN = `mcp_${randomBytes(12).toString('hex')}`;
 
 function outputOf(result: CommandResult, node = 'Add Referrer'): Item[] {
 	const run = runJson(result.stdout) as RunJson | undefined;
@@ -187,7 +188,7 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 	let failed = 0;
 	try {
 		const env = await n8nEnv(installed, userFolder);
-		const values = { TOKEN: sandbox.token, BASE_URL: sandbox.baseUrl, WRONG_TOKEN, WEBHOOK_SECRET };
+		const values = { TOKEN: sandbox.token, BASE_URL: sandbox.baseUrl, WRONG_TOKEN, WEBHOOK_SECRET, MCP_TOKEN };
 		const imports = join(userFolder, 'imports');
 		mkdirSync(join(imports, 'workflows'), { recursive: true });
 		writeFileSync(join(imports, 'credentials.json'), fill(readFileSync(join(FIXTURES, 'credentials.json'), 'utf8'), values));
@@ -219,20 +220,20 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 			}
 		}
 
-		// The trigger needs a running n8n: its workflows are published, then `n8n start`.
+		// The trigger and the MCP tools need a running n8n: their workflows are published, then `n8n start`.
 		sandbox.store.reset();
 		sandbox.rewards.reset();
-		mkdirSync(join(imports, 'triggers'), { recursive: true });
-		await triggerChecks(installed, env, join(imports, 'triggers'), sandbox, values, async (name, run) => {
+		mkdirSync(join(imports, 'served'), { recursive: true });
+		await servedChecks(installed, env, join(imports, 'served'), sandbox, values, async (name, run) => {
 			const begun = Date.now();
 			try {
 				await run();
 				passed++;
-				console.log(`   ✓ trigger: ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
+				console.log(`   ✓ served: ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
 				return true;
 			} catch (error) {
 				failed++;
-				console.log(`   ✕ trigger: ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
+				console.log(`   ✕ served: ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
 				return false;
 			}
 		});

@@ -1,20 +1,17 @@
 /**
- * The Referral Factory Trigger in a real n8n (`n8n start`), for run.ts: two workflows published before start
- * (`n8n publish:workflow`, shared/n8n-runtime-notes.md), each a trigger with a `webhookId` followed by an HTTP Request
- * node that posts the trigger's item to the sandbox's sink, which is how these checks see an execution. Checks:
+ * The Referral Factory Trigger in a real n8n (`n8n start`, set up by served.ts): two published workflows, each a
+ * trigger with a `webhookId` followed by an HTTP Request node that posts the trigger's item to the sandbox's sink,
+ * which is how these checks see an execution. Checks:
  * activation registers the production URL with the sandbox once; a lead added through the API starts an execution
  * with the normalised lead; a dashboard delivery with the right secret starts one, with a wrong secret gets 401 and
  * starts none; after a restart the same registration still delivers (n8n registers only on first activation);
  * unpublishing (through n8n's REST API, as the editor does) deletes the registration, leaving nothing.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
-import { fill, freePort, n8nCommand, startN8n, stopProcess, type Installed } from './n8n';
+import type { Served } from './served';
 
-const FIXTURES = join(__dirname, 'fixtures', 'triggers');
 export const JOIN_WORKFLOW = 'rfE2eTriggerJoin';
 export const DASHBOARD_WORKFLOW = 'rfE2eTriggerDash';
 const JOIN_HOOK = '6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
@@ -60,113 +57,90 @@ async function api(sandbox: Sandbox, body: Record<string, unknown>): Promise<Rec
 	return ((await response.json()) as { data: Record<string, unknown> }).data;
 }
 
-/** Imports and publishes the trigger workflows (n8n stopped), then runs the checks against `n8n start`. */
-export async function triggerChecks(
-	installed: Installed,
-	env: NodeJS.ProcessEnv,
-	imports: string,
-	sandbox: Sandbox,
-	values: Record<string, string>,
-	check: (name: string, run: () => Promise<void>) => Promise<boolean>,
-): Promise<void> {
-	const secret = values.WEBHOOK_SECRET;
-	const filled = { ...values, SINK_URL: `${sandbox.url}/__sandbox/sink` };
-	for (const file of readdirSync(FIXTURES)) {
-		writeFileSync(join(imports, file), fill(readFileSync(join(FIXTURES, file), 'utf8'), filled));
-		const imported = await n8nCommand(installed, env, ['import:workflow', `--input=${join(imports, file)}`]);
-		assert.equal(imported.code, 0, `import:workflow ${file}:\n${imported.stdout}\n${imported.stderr}`);
-	}
-	for (const id of [JOIN_WORKFLOW, DASHBOARD_WORKFLOW]) {
-		const published = await n8nCommand(installed, env, ['publish:workflow', `--id=${id}`]);
-		assert.equal(published.code, 0, `publish:workflow ${id}:\n${published.stdout}\n${published.stderr}`);
-	}
-	sandbox.webhooks.reset();
-	sandbox.sink.length = 0;
+/** The trigger's checks while its workflows are published; `served.restart()` restarts n8n. */
+export async function triggerChecks(served: Served, check: Served['check']): Promise<void> {
+	const { sandbox, base } = served;
+	const secret = served.values.WEBHOOK_SECRET;
+	const registered = await check('publishing registers the trigger’s production URL with Referral Factory, once', async () => {
+		// n8n activates published workflows after it reports ready.
+		await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
+		assert.deepEqual(
+			sandbox.webhooks.registrations.map((r) => [r.url, r.event, r.campaign_id, r.sources, r.deleted_at]),
+			[[`${base}/webhook/${JOIN_HOOK}/referral-factory`, 'user.join', 1, ['Referred'], null]],
+		);
+	});
 
-	const port = await freePort();
-	const base = `http://127.0.0.1:${port}`;
-	let n8n = await startN8n(installed, env, port);
-	try {
-		const registered = await check('publishing registers the trigger’s production URL with Referral Factory, once', async () => {
-			// n8n activates published workflows after it reports ready.
-			await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
-			assert.deepEqual(
-				sandbox.webhooks.registrations.map((r) => [r.url, r.event, r.campaign_id, r.sources, r.deleted_at]),
-				[[`${base}/webhook/${JOIN_HOOK}/referral-factory`, 'user.join', 1, ['Referred'], null]],
-			);
+	if (!registered) console.log(served.n8n().output().split('\n').filter((line) => /error|trigger|activat|webhook|referral/i.test(line)).slice(-30).join('\n'));
+
+	await check('a lead added through the API starts an execution with the normalised lead', async () => {
+		const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		const lead = await api(sandbox, { campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'code', value: referrer.code } });
+		const [entry] = await sinkHolds(sandbox, 1);
+		assert.ok(entry, 'no execution reached the sink');
+		assert.equal(entry.workflow, JOIN_WORKFLOW);
+		assert.deepEqual(
+			[entry.item.event, entry.item.id, entry.item.referralCode, entry.item.referralLink, entry.item.email, entry.item.referrerId, entry.item.qualified],
+			['user.join', lead.id, lead.code, lead.url, 'lea@example.com', referrer.id, false],
+		);
+		await sandbox.webhooks.settled();
+		// The referrer joined through the API (source Api), not Referred: one delivery, one execution.
+		assert.deepEqual(sandbox.webhooks.deliveries.map((d) => [d.event, d.status]), [['user.join', 200]]);
+	});
+
+	await check('a dashboard delivery with the right secret starts an execution', async () => {
+		sandbox.webhooks.dashboard = { url: `${base}/webhook/${DASHBOARD_HOOK}/referral-factory`, headerName: 'X-Webhook-Secret', secret };
+		await api(sandbox, { campaign_id: 1, first_name: 'Dana', email: 'dana@example.com' });
+		const entries = await sinkHolds(sandbox, 2);
+		await sandbox.webhooks.settled();
+		const dashboard = sandbox.webhooks.deliveries.filter((d) => d.kind === 'dashboard');
+		assert.deepEqual(dashboard.map((d) => [d.status, JSON.parse(d.response)]), [[200, { received: true, started: true }]]);
+		assert.equal(entries[1]?.workflow, DASHBOARD_WORKFLOW);
+		assert.deepEqual([entries[1].item.email, entries[1].item.firstName], ['dana@example.com', 'Dana']);
+	});
+
+	await check('a dashboard delivery with a wrong secret gets 401 and starts nothing', async () => {
+		const response = await fetch(`${base}/webhook/${DASHBOARD_HOOK}/referral-factory`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'X-Webhook-Secret': `${secret}-not` },
+			body: JSON.stringify({ email_address: 'mallory@example.com' }),
 		});
+		assert.equal(response.status, 401);
+		await sleep(1_500);
+		assert.equal(sandbox.sink.length, 2, 'an execution started for a delivery with a wrong secret');
+	});
 
-		if (!registered) console.log(n8n.output().split('\n').filter((line) => /error|trigger|activat|webhook|referral/i.test(line)).slice(-30).join('\n'));
+	await check('after a restart the registration is still the one (n8n does not register again) and still starts executions', async () => {
+		await served.restart();
+		await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
+		assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at), [null]);
+		const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Rob', email: 'rob@example.com' });
+		const lead = await api(sandbox, { campaign_id: 1, first_name: 'Liv', email: 'liv@example.com', referrer: { field: 'id', value: referrer.id } });
+		const entries = await sinkHolds(sandbox, 5);
+		assert.deepEqual(
+			entries.filter((entry) => entry.workflow === JOIN_WORKFLOW).map((entry) => entry.item.id),
+			[entries[0].item.id, lead.id],
+		);
+	});
+}
 
-		await check('a lead added through the API starts an execution with the normalised lead', async () => {
-			const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
-			const lead = await api(sandbox, { campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'code', value: referrer.code } });
-			const [entry] = await sinkHolds(sandbox, 1);
-			assert.ok(entry, 'no execution reached the sink');
-			assert.equal(entry.workflow, JOIN_WORKFLOW);
-			assert.deepEqual(
-				[entry.item.event, entry.item.id, entry.item.referralCode, entry.item.referralLink, entry.item.email, entry.item.referrerId, entry.item.qualified],
-				['user.join', lead.id, lead.code, lead.url, 'lea@example.com', referrer.id, false],
-			);
-			await sandbox.webhooks.settled();
-			// The referrer joined through the API (source Api), not Referred: one delivery, one execution.
-			assert.deepEqual(sandbox.webhooks.deliveries.map((d) => [d.event, d.status]), [['user.join', 200]]);
+/** Last, after every other check on the running n8n: unpublishing removes the registration. */
+export async function unpublishCheck(served: Served, check: Served['check']): Promise<void> {
+	const { sandbox, base } = served;
+	await check('unpublishing the workflow deletes its registration; nothing is left behind', async () => {
+		const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID };
+		const owner = await fetch(`${base}/rest/owner/setup`, {
+			method: 'POST',
+			headers,
+			body: JSON.stringify({ email: 'owner@example.com', password: 'Sandbox-Password-1', firstName: 'Sandbox', lastName: 'Owner' }),
 		});
-
-		await check('a dashboard delivery with the right secret starts an execution', async () => {
-			sandbox.webhooks.dashboard = { url: `${base}/webhook/${DASHBOARD_HOOK}/referral-factory`, headerName: 'X-Webhook-Secret', secret };
-			await api(sandbox, { campaign_id: 1, first_name: 'Dana', email: 'dana@example.com' });
-			const entries = await sinkHolds(sandbox, 2);
-			await sandbox.webhooks.settled();
-			const dashboard = sandbox.webhooks.deliveries.filter((d) => d.kind === 'dashboard');
-			assert.deepEqual(dashboard.map((d) => [d.status, JSON.parse(d.response)]), [[200, { received: true, started: true }]]);
-			assert.equal(entries[1]?.workflow, DASHBOARD_WORKFLOW);
-			assert.deepEqual([entries[1].item.email, entries[1].item.firstName], ['dana@example.com', 'Dana']);
-		});
-
-		await check('a dashboard delivery with a wrong secret gets 401 and starts nothing', async () => {
-			const response = await fetch(`${base}/webhook/${DASHBOARD_HOOK}/referral-factory`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json', 'X-Webhook-Secret': `${secret}-not` },
-				body: JSON.stringify({ email_address: 'mallory@example.com' }),
-			});
-			assert.equal(response.status, 401);
-			await sleep(1_500);
-			assert.equal(sandbox.sink.length, 2, 'an execution started for a delivery with a wrong secret');
-		});
-
-		await check('after a restart the registration is still the one (n8n does not register again) and still starts executions', async () => {
-			await stopProcess(n8n);
-			n8n = await startN8n(installed, env, port);
-			await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
-			assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at), [null]);
-			const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Rob', email: 'rob@example.com' });
-			const lead = await api(sandbox, { campaign_id: 1, first_name: 'Liv', email: 'liv@example.com', referrer: { field: 'id', value: referrer.id } });
-			const entries = await sinkHolds(sandbox, 5);
-			assert.deepEqual(
-				entries.filter((entry) => entry.workflow === JOIN_WORKFLOW).map((entry) => entry.item.id),
-				[entries[0].item.id, lead.id],
-			);
-		});
-
-		await check('unpublishing the workflow deletes its registration; nothing is left behind', async () => {
-			const headers = { 'content-type': 'application/json', 'browser-id': BROWSER_ID };
-			const owner = await fetch(`${base}/rest/owner/setup`, {
-				method: 'POST',
-				headers,
-				body: JSON.stringify({ email: 'owner@example.com', password: 'Sandbox-Password-1', firstName: 'Sandbox', lastName: 'Owner' }),
-			});
-			assert.ok(owner.ok, `owner setup: ${owner.status}`);
-			const cookie = (owner.headers.get('set-cookie') ?? '').split(';')[0];
-			const deactivated = await fetch(`${base}/rest/workflows/${JOIN_WORKFLOW}/deactivate`, { method: 'POST', headers: { ...headers, cookie }, body: '{}' });
-			assert.ok(deactivated.ok, `deactivate: ${deactivated.status} ${await deactivated.text()}`);
-			for (const deadline = Date.now() + 15_000; sandbox.webhooks.live.length > 0 && Date.now() < deadline; ) await sleep(100);
-			const calls = sandbox.requests.filter((r) => r.path.startsWith('/api/n8n/')).map((r) => `${r.method} ${r.path} ${r.status}`);
-			const log = n8n.output().split('\n').filter((line) => /error|deactivat|webhook|referral/i.test(line)).slice(-20).join('\n');
-			assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at !== null), [true], `${calls.join('\n')}\n${log}`);
-			assert.deepEqual(sandbox.webhooks.live, []);
-		});
-	} finally {
-		await stopProcess(n8n);
-	}
+		assert.ok(owner.ok, `owner setup: ${owner.status}`);
+		const cookie = (owner.headers.get('set-cookie') ?? '').split(';')[0];
+		const deactivated = await fetch(`${base}/rest/workflows/${JOIN_WORKFLOW}/deactivate`, { method: 'POST', headers: { ...headers, cookie }, body: '{}' });
+		assert.ok(deactivated.ok, `deactivate: ${deactivated.status} ${await deactivated.text()}`);
+		for (const deadline = Date.now() + 15_000; sandbox.webhooks.live.length > 0 && Date.now() < deadline; ) await sleep(100);
+		const calls = sandbox.requests.filter((r) => r.path.startsWith('/api/n8n/')).map((r) => `${r.method} ${r.path} ${r.status}`);
+		const log = served.n8n().output().split('\n').filter((line) => /error|deactivat|webhook|referral/i.test(line)).slice(-20).join('\n');
+		assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at !== null), [true], `${calls.join('\n')}\n${log}`);
+		assert.deepEqual(sandbox.webhooks.live, []);
+	});
 }
