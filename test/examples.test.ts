@@ -12,6 +12,8 @@ import { REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode } from './helpers/pack
 import { operationParameters } from './helpers/setup';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
+// The node as an AI tool: n8n registers every usableAsTool node under its type with a Tool suffix.
+const TOOL_TYPE = `${REFERRAL_FACTORY_TYPE}Tool`;
 const files = readdirSync(EXAMPLES).filter((file) => file.endsWith('.json'));
 
 interface ExampleNode {
@@ -23,11 +25,13 @@ interface ExampleNode {
 describe('examples', () => {
 	it.each(files)('%s: the package’s nodes set only parameters they show', (file) => {
 		const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as { nodes: ExampleNode[] };
-		const ours = workflow.nodes.filter((node) => node.type === REFERRAL_FACTORY_TYPE || node.type === TRIGGER_TYPE);
+		const ours = workflow.nodes.filter((node) => [REFERRAL_FACTORY_TYPE, TOOL_TYPE, TRIGGER_TYPE].includes(node.type));
 		expect(ours.length).toBeGreaterThan(0);
 		for (const node of ours) {
-			if (node.type === REFERRAL_FACTORY_TYPE) {
-				const { resource, operation, ...values } = node.parameters;
+			if (node.type !== TRIGGER_TYPE) {
+				// A tool node also has the tool's description, which n8n adds to every node used as a tool.
+				const { resource, operation, descriptionType, toolDescription, ...values } = node.parameters;
+				if (node.type === TOOL_TYPE) expect([descriptionType, String(toolDescription).length > 40]).toEqual(['manual', true]);
 				expect(() => operationParameters(String(resource), String(operation), values)).not.toThrow();
 			} else {
 				const names = new Set(triggerNode.description.properties.map((property) => property.name));
