@@ -119,6 +119,19 @@ const checks: Array<{
 		},
 	},
 	{
+		// Waiting is where the node depends on this n8n's own n8n-workflow (its sleep API changed in 2.41).
+		name: 'a credential paced at 2 a second: six adds wait their turns, none refused, all added',
+		workflow: 'rfE2ePacedAdds01',
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, `${result.stderr}\n${result.stdout.slice(-2000)}`);
+			assert.equal(outputOf(result).length, 6);
+			assert.equal(sandbox.store.users.length, 6);
+			const arrivals = sandbox.requests.map((r) => r.at);
+			assert.ok(arrivals[arrivals.length - 1] - arrivals[0] >= 2_000, `six requests in ${arrivals[arrivals.length - 1] - arrivals[0]} ms`);
+			arrivals.forEach((at, i) => assert.ok(arrivals.filter((other) => other > at - 1_000 && other <= at).length <= 2, `more than 2 requests within a second at request ${i}`));
+		},
+	},
+	{
 		name: '30 items keep their pairedItems',
 		workflow: 'rfE2eThirtyItems',
 		check: (result, sandbox) => {

@@ -9,11 +9,12 @@ import type {
 	INode,
 	JsonObject,
 } from 'n8n-workflow';
-import { ManualExecutionCancelledError, NodeApiError, sleepWithAbort } from 'n8n-workflow';
+import { ManualExecutionCancelledError, NodeApiError } from 'n8n-workflow';
 
 import { describeApiError, NETWORK_REASONS, networkCode, NOT_SENT, type ErrorContext } from './errors';
 import { limiterFor, limiterKey, MAX_RATE_LIMIT, type RollingWindowLimiter } from './limiter';
 import { redact } from './redact';
+import { sleepFor } from './sleep';
 import { backoffMs, exhaustedUntil, parseBody, retryAfterMs, surfaceUrl } from './http';
 
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
@@ -140,7 +141,7 @@ export class ApiClient {
 
 	/** Waits, unless the execution is stopped first (then throws n8n's cancellation error). */
 	async wait(ms: number): Promise<void> {
-		await sleepWithAbort(ms, this.signal);
+		await sleepFor(ms, this.signal);
 	}
 
 	/** The result of `load` for `key`, loaded once per run (a campaign's fields, say). */

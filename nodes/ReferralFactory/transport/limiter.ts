@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 
-import { ManualExecutionCancelledError, sleepWithAbort } from 'n8n-workflow';
+import { ManualExecutionCancelledError } from 'n8n-workflow';
+
+import { sleepFor } from './sleep';
 
 /**
  * The most requests per window a credential may set: Referral Factory allows 600 calls a minute per token
@@ -227,7 +229,7 @@ export class RollingWindowLimiter {
 				const wake = (this.wake = new AbortController());
 				await new Promise<void>((resolve) => {
 					wake.signal.addEventListener('abort', () => resolve(), { once: true });
-					if (wait !== Infinity) sleepWithAbort(wait, wake.signal).then(resolve, () => undefined);
+					if (wait !== Infinity) sleepFor(wait, wake.signal).then(resolve, () => undefined);
 				});
 				this.wake = undefined;
 			}
