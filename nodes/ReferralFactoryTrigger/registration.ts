@@ -53,12 +53,12 @@ function slotFor(ctx: IHookFunctions, data: IDataObject, purpose: 'create' | 'de
 	return isObject(data.test) && data.test.url === url ? (data.test as Registered & IDataObject) : data;
 }
 
-function clear(data: IDataObject, slot: IDataObject): void {
-	if (slot !== data) {
-		delete data.test;
-		return;
-	}
-	for (const key of ['registrationId', 'rewardId', 'registeredFor', 'url']) delete data[key];
+const KEYS = ['registrationId', 'rewardId', 'registeredFor', 'url'];
+
+/** Forgets a registration: the production one's keys, or the whole test entry. */
+function forget(data: IDataObject, slot: IDataObject): void {
+	if (slot === data) for (const key of KEYS) delete data[key];
+	else delete data.test;
 }
 
 const apiEvent = (ctx: IHookFunctions) => EVENTS[ctx.getNodeParameter('event', 'userJoined') as TriggerEvent] ?? 'user.join';
@@ -130,10 +130,9 @@ export const registration = {
 		const target = wanted(this);
 		const client = await ApiClient.create(this);
 		const data = this.getWorkflowStaticData('node');
-		const slot = slotFor(this, data, 'create');
-		await unregister(this, client, slot);
-		clear(data, slot);
 		const registered = slotFor(this, data, 'create');
+		await unregister(this, client, registered);
+		for (const key of KEYS) delete registered[key];
 		// POST is not resent after an ambiguous failure (it could register twice); the PUT for a reward replaces.
 		const response = await client
 			.request(target.method, target.path, {
@@ -168,7 +167,7 @@ export const registration = {
 		const slot = slotFor(this, data, 'delete');
 		if (slot.registrationId === undefined && slot.rewardId === undefined) return true;
 		await unregister(this, await ApiClient.create(this), slot);
-		clear(data, slot);
+		forget(data, slot);
 		return true;
 	},
 };
