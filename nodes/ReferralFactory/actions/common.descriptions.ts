@@ -88,6 +88,11 @@ export function personLookup(name: string, displayName: string, description: str
 	];
 }
 
+/** A Get Many's Filters collection (n8n's "Add Filter"), holding the given filters. */
+export function filtersCollection(options: INodeProperties[]): INodeProperties {
+	return { displayName: 'Filters', name: 'filters', type: 'collection', placeholder: 'Add Filter', default: {}, options };
+}
+
 /** n8n's standard pair for lists. */
 export const returnAllOrLimit: INodeProperties[] = [
 	{

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { simplifyCampaign, type ApiCampaign } from '../../helpers/campaign';
 import { itemError } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
-import { returnAllOrLimit, simplify } from '../common.descriptions';
+import { filtersCollection, returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 
 /** The statuses a campaign has (§3.13, CONFIRMED). */
@@ -19,27 +19,20 @@ export const getAll = defineOperation({
 	operation: 'getAll',
 	properties: [
 		...returnAllOrLimit,
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{
-					displayName: 'Status',
-					name: 'status',
-					type: 'options',
-					default: 'launched',
-					description: 'Only campaigns with this status',
-					options: [
-						{ name: 'Draft', value: 'draft' },
-						{ name: 'Launched', value: 'launched', description: 'Live: people can join' },
-						{ name: 'Paused', value: 'paused' },
-					],
-				},
-			],
-		},
+		filtersCollection([
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				default: 'launched',
+				description: 'Only campaigns with this status',
+				options: [
+					{ name: 'Draft', value: 'draft' },
+					{ name: 'Launched', value: 'launched', description: 'Live: people can join' },
+					{ name: 'Paused', value: 'paused' },
+				],
+			},
+		]),
 		simplify('the signup link and the labels of the form fields'),
 	],
 	prepare(itemIndex) {

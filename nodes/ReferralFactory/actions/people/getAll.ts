@@ -4,7 +4,7 @@ import type { Role } from '../../helpers/person';
 import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
 import { itemError, requireCampaignId, requireEmail } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
-import { returnAllOrLimit, simplify } from '../common.descriptions';
+import { filtersCollection, returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 import { ROLES, SIMPLIFIED_PERSON } from './roles';
 
@@ -36,33 +36,26 @@ export function getManyPeople(role: Role) {
 		operation: 'getAll',
 		properties: [
 			...returnAllOrLimit,
-			{
-				displayName: 'Filters',
-				name: 'filters',
-				type: 'collection',
-				placeholder: 'Add Filter',
-				default: {},
-				options: [
-					{
-						displayName: 'Campaign Name or ID',
-						name: 'campaignId',
-						type: 'options',
-						typeOptions: { loadOptionsMethod: 'getCampaigns' },
-						default: '',
-						description:
-							`Only ${plural} of this campaign. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
-					},
-					{
-						displayName: 'Email',
-						name: 'email',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. nathan@example.com',
-						description: `Only the ${role} with this email address (one per campaign)`,
-					},
-					...(role === 'lead' ? [QUALIFICATION_FILTER] : []),
-				],
-			},
+			filtersCollection([
+				{
+					displayName: 'Campaign Name or ID',
+					name: 'campaignId',
+					type: 'options',
+					typeOptions: { loadOptionsMethod: 'getCampaigns' },
+					default: '',
+					description:
+						`Only ${plural} of this campaign. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.`,
+				},
+				{
+					displayName: 'Email',
+					name: 'email',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. nathan@example.com',
+					description: `Only the ${role} with this email address (one per campaign)`,
+				},
+				...(role === 'lead' ? [QUALIFICATION_FILTER] : []),
+			]),
 			simplify(SIMPLIFIED_PERSON),
 		],
 		prepare(itemIndex) {
