@@ -32,7 +32,16 @@ fi
 dir="$cache/n8n-$version"
 if [ ! -f "$dir/.installed" ]; then
 	echo "installing n8n $version on Node $(node --version) into $dir (a few minutes, once)" >&2
-	rm -rf "$dir" && mkdir -p "$dir"
+	rm -rf "$dir"
+	# One n8n takes about 2.7 GB installed (plus npm's cache): say so plainly rather than die halfway with ENOSPC.
+	free_mb="$(df -Pm "$cache" | awk 'NR == 2 { print $4 }')"
+	if [ "$free_mb" -lt 3500 ]; then
+		echo "not enough disk space to install n8n $version: ${free_mb} MB free under $cache, about 3500 MB needed" >&2
+		exit 1
+	fi
+	mkdir -p "$dir"
+	# A failed install leaves no half folder behind (the next run would start over anyway).
+	trap 'rm -rf "$dir"' ERR
 	if [ "$node_major" = "24" ]; then
 		# A plain install fails: a Kafka library's install script downloads zlib/openssl. Skip scripts, then
 		# build the two native modules n8n needs (see shared/n8n-runtime-notes.md).
@@ -43,6 +52,7 @@ if [ ! -f "$dir/.installed" ]; then
 		printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":{"xlsx":"0.18.5"}}\n' "$version" > "$dir/package.json"
 		(cd "$dir" && npm install --no-audit --no-fund >&2)
 	fi
+	trap - ERR
 	touch "$dir/.installed"
 fi
 echo "$node_bin_dir"
