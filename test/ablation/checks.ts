@@ -46,6 +46,18 @@ export const SAFETY_CHECKS: SafetyCheck[] = [
 		replace: `find: async () => {\n${bail('undefined')}`,
 	},
 	{
+		name: 'Issue reward: a reward the run\'s lists show issued is not sent again (a re-run, to an API that would pay again)',
+		file: 'nodes/ReferralFactory/actions/reward/issue.operation.ts',
+		find: "if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {",
+		replace: "if (Math.random() > 2 && !(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {",
+	},
+	{
+		name: 'Qualify: a lead in that state already is not sent again, and the outcome says so',
+		file: 'nodes/ReferralFactory/actions/lead/qualification.ts',
+		find: 'if (isQualified(before) === qualified) {',
+		replace: 'if (Math.random() > 2 && isQualified(before) === qualified) {',
+	},
+	{
 		name: "Pacing: every request waits for the token's rate limiter",
 		file: 'nodes/ReferralFactory/transport/limiter.ts',
 		find: 'async acquire(signal?: AbortSignal): Promise<() => void> {',

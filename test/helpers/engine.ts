@@ -63,6 +63,8 @@ export interface RunOptions {
 	/** The items the node receives, as if from the node before it. */
 	input: Array<Record<string, unknown>>;
 	continueOnFail?: boolean;
+	/** n8n's Retry On Fail setting: the engine runs the node again, with every item, when it fails. */
+	retryOnFail?: { maxTries: number };
 	mode?: WorkflowExecuteMode;
 	/** Another registered node type to run in the same place (the benchmark's bare-helper baseline). */
 	type?: string;
@@ -70,7 +72,7 @@ export interface RunOptions {
 
 const NODE_NAME = 'Referral Factory';
 
-function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'type'>): INode {
+function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'retryOnFail' | 'type'>): INode {
 	return {
 		id: 'a7f3c2e4-0d1b-4c55-9d8e-2f1a6b3c4d5e',
 		name: NODE_NAME,
@@ -80,6 +82,7 @@ function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 
 		parameters: options.parameters,
 		credentials: { [CREDENTIAL_NAME]: options.credential },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.retryOnFail ? { retryOnFail: true, maxTries: options.retryOnFail.maxTries, waitBetweenTries: 0 } : {}),
 	};
 }
 

@@ -80,8 +80,8 @@ export const OUTPUT_SCENARIOS: Record<string, Record<string, (seeded: Seeded) =>
 			(['due', 'issued'] as const).flatMap((status) =>
 				(['amount', 'coupon'] as const).map((rewardType) => ({ parameters: op('reward', 'getAll', { status, rewardType, returnAll: true }) })),
 			),
-		issue: ({ dueAmount }) => [{ parameters: op('reward', 'issue', { rewardId: String(dueAmount), rewardType: 'amount' }) }],
-		cancel: ({ dueCoupon }) => [{ parameters: op('reward', 'cancel', { rewardId: String(dueCoupon), rewardType: 'coupon' }) }],
+		issue: ({ dueAmount }) => [{ parameters: op('reward', 'issue', { rewardId: String(dueAmount) }) }],
+		cancel: ({ dueCoupon }) => [{ parameters: op('reward', 'cancel', { rewardId: String(dueCoupon) }) }],
 	},
 };
 

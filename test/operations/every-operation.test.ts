@@ -45,8 +45,8 @@ const rows: Row[] = [
 	{ resource: 'campaign', operation: 'get', values: { campaignId: byId }, good: () => '1', bad: 'Acme', field: "'Campaign'" },
 	{ resource: 'campaign', operation: 'getAll', values: { filters: { status: V } }, good: () => 'draft', bad: 'live', field: "'Filters › Status' cannot be \"live\"" },
 	{ resource: 'reward', operation: 'getAll', values: { status: 'due', rewardType: V, returnAll: true }, good: () => 'amount', bad: 'cash', field: "'Reward Type'" },
-	{ resource: 'reward', operation: 'issue', values: { rewardId: V, rewardType: 'amount' }, good: (s) => String(s.dueAmount), bad: 'R-501', field: "'Due Reward ID' must be a whole number" },
-	{ resource: 'reward', operation: 'cancel', values: { rewardId: V, rewardType: 'coupon' }, good: (s) => String(s.dueCoupon), bad: '12abc', field: "'Due Reward ID' must be a whole number" },
+	{ resource: 'reward', operation: 'issue', values: { rewardId: V }, good: (s) => String(s.dueAmount), bad: 'R-501', field: "'Due Reward ID' must be a whole number" },
+	{ resource: 'reward', operation: 'cancel', values: { rewardId: V }, good: (s) => String(s.dueCoupon), bad: '12abc', field: "'Due Reward ID' must be a whole number" },
 ];
 
 const item = (value: unknown): IDataObject => (value === undefined ? {} : { v: value as IDataObject[string] });

@@ -28,6 +28,13 @@ export interface SandboxConfig {
 	searchIgnores: string[];
 	/** How many campaigns the store holds after a reset (30: two pages of 25). */
 	campaignCount: number;
+	/**
+	 * How dates are written (§7.8: the sources disagree): `date` 2024-12-27 ([SKILL]'s example), `iso` with the time and
+	 * zone (Laravel's JSON default, 2024-12-27T10:15:00.000000Z), `local` with the time but no zone (2024-12-27 10:15:00).
+	 */
+	dateFormat: 'date' | 'iso' | 'local';
+	/** Added to the sandbox's clock when it stamps a record: a server clock off from n8n's, or records made in the past. */
+	clockOffsetMs: number;
 	/** Delay before every API answer, in milliseconds. */
 	latencyMs: number;
 	/** Random faults on API requests, from a seeded generator so a run can be repeated; rates are 0…1. */
@@ -80,6 +87,8 @@ export interface Fault {
 	retryAfter?: number;
 	/** How many matching requests get this; then the fault is gone. */
 	times: number;
+	/** How many matching requests pass untouched before the fault starts (the second add of a run, say). */
+	skip?: number;
 }
 
 export interface RecordedRequest {
@@ -105,6 +114,8 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	envelope: 'full',
 	searchIgnores: [],
 	campaignCount: 30,
+	dateFormat: 'date',
+	clockOffsetMs: 0,
 	latencyMs: 0,
 	chaos: null,
 };

@@ -203,7 +203,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		else return fail(422, 'Validation errors in your request', { id: ['The id field is required when code / email are not present.'] });
 		if (!user) return fail(404, 'User not found.');
 		const before = user.qualified_at;
-		user.qualified_at = json.qualified ? (user.qualified_at ?? new Date().toISOString().slice(0, 10)) : null;
+		user.qualified_at = json.qualified ? (user.qualified_at ?? store.now()) : null;
 		// Qualifying twice is a no-op (v1 measured, §3.5): rewards come once, with the change.
 		if (before === null && user.qualified_at !== null) {
 			rewards.qualified(user);

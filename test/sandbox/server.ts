@@ -45,10 +45,10 @@ export async function startSandbox(options: {
 	config?: Partial<SandboxConfig>;
 } = {}): Promise<Sandbox> {
 	const token = options.token ?? DEFAULT_TOKEN;
-	const store = new Store();
+	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
+	const store = new Store(() => config);
 	const rewards = new Rewards();
 	const webhooks = new Webhooks();
-	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const faults: Fault[] = [];
 	const requests: RecordedRequest[] = [];
 	const stats: SandboxStats = { requests: 0, rateLimited: 0, faults: {}, maxInFlight: 0 };
@@ -219,6 +219,10 @@ export async function startSandbox(options: {
 		const fault = faults.find(
 			(f) => f.times > 0 && (!f.method || f.method.toUpperCase() === method) && (!f.path || apiPath.startsWith(f.path)),
 		);
+		if (fault?.skip) {
+			fault.skip--;
+			return undefined;
+		}
 		if (fault) fault.times--;
 		return fault;
 	};

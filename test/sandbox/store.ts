@@ -4,6 +4,8 @@
  */
 import { randomInt } from 'node:crypto';
 
+import type { SandboxConfig } from './config';
+
 export interface CampaignField {
 	id: string;
 	type: 'input' | 'select';
@@ -70,7 +72,7 @@ export class Store {
 
 	private nextUserId = 1001;
 
-	constructor() {
+	constructor(private readonly settings: () => Pick<SandboxConfig, 'dateFormat' | 'clockOffsetMs'> = () => ({ dateFormat: 'date', clockOffsetMs: 0 })) {
 		this.reset();
 	}
 
@@ -179,7 +181,7 @@ export class Store {
 			source: input.referrer ? 'Referred' : 'Api',
 			type: input.referrer ? 'person_invited' : 'person_referring',
 			ip: '127.0.0.1',
-			signed_up_at: new Date().toISOString().slice(0, 10),
+			signed_up_at: this.now(),
 			qualified_at: null,
 			unsubscribed_at: null,
 			meta: input.meta,
@@ -190,12 +192,28 @@ export class Store {
 		return user;
 	}
 
+	/** The sandbox's clock (with its offset), as stored: an ISO time in UTC. */
+	now(): string {
+		return new Date(Date.now() + this.settings().clockOffsetMs).toISOString();
+	}
+
+	/** A stored time as the API writes it (`dateFormat`). */
+	date(stored: string | null): string | null {
+		if (stored === null) return null;
+		const format = this.settings().dateFormat;
+		if (format === 'iso') return stored.replace(/\.(\d{3})Z$/, '.$1000Z');
+		if (format === 'local') return stored.slice(0, 19).replace('T', ' ');
+		return stored.slice(0, 10);
+	}
+
 	/** The user object as the API shows it: stored fields plus the link, QR and sharing derived from them. */
 	present(user: User): Record<string, unknown> {
 		const campaign = this.campaigns.find((c) => c.id === user.campaign_id);
 		const url = `https://${campaign?.subdomain ?? 'app'}.referral-factory.com/${user.code}`;
 		return {
 			...user,
+			signed_up_at: this.date(user.signed_up_at),
+			qualified_at: this.date(user.qualified_at),
 			reach: 0,
 			url,
 			qr: { src: `${url}/qr-code`, download: `${url}/download-qr-code` },

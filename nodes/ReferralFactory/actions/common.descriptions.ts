@@ -165,6 +165,22 @@ export const requestOptions: INodeProperties = {
 };
 
 /**
+ * The request options of a write that can find its work already done (a reward issued, a lead qualified, a person
+ * deleted): with Fail If Already Done, which is off by default so that n8n's Retry On Fail and a re-run of an
+ * execution redo nothing and fail nothing (README, "Re-runs and Retry On Fail").
+ */
+export function writeOptions(alreadyDone: string): INodeProperties {
+	const failIfAlreadyDone: INodeProperties = {
+		displayName: 'Fail If Already Done',
+		name: 'failIfAlreadyDone',
+		type: 'boolean',
+		default: false,
+		description: `Whether the item fails when ${alreadyDone}. When off, the item succeeds and its 'outcome' says what was already so, so a re-run or Retry On Fail is safe.`,
+	};
+	return { ...requestOptions, options: [failIfAlreadyDone, ...(requestOptions.options ?? [])] };
+}
+
+/**
  * Custom Fields: pairs of a campaign form field (`label`, as given: picked from a list, or typed) and a value, sent
  * as the API's `meta` (helpers/new-person.ts).
  */

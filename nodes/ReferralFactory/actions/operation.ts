@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { requestOptions } from './common.descriptions';
+import { requestOptions, writeOptions } from './common.descriptions';
 import type { OperationName, Resource } from './node.type';
 
 export type OperationResult = IDataObject | IDataObject[];
@@ -27,6 +27,8 @@ interface Placement<R extends Resource> {
 	operation: OperationName<R>;
 	/** The operation's own fields, without displayOptions; the request options are added after them. */
 	properties: INodeProperties[];
+	/** For a write that can find its work done already: when that is ("the reward was issued already"); adds Fail If Already Done. */
+	alreadyDone?: string;
 }
 
 interface WithPrepare<R extends Resource, Request> extends Placement<R> {
@@ -48,7 +50,7 @@ export function defineOperation<R extends Resource>(spec: WithoutPrepare<R>): Op
 export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R, Request> | WithoutPrepare<R>): Operation {
 	const show = { show: { resource: [spec.resource], operation: [spec.operation] } };
 	return {
-		description: updateDisplayOptions(show, [...spec.properties, requestOptions]),
+		description: updateDisplayOptions(show, [...spec.properties, spec.alreadyDone ? writeOptions(spec.alreadyDone) : requestOptions]),
 		prepare(context, itemIndex) {
 			if ('prepare' in spec) {
 				const request = spec.prepare.call(context, itemIndex);
@@ -57,4 +59,9 @@ export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R
 			return async (client) => await spec.execute.call(context, { client, itemIndex, request: undefined });
 		},
 	};
+}
+
+/** Whether the user asked that work found already done fails the item (Options › Fail If Already Done). */
+export function failIfAlreadyDone(context: IExecuteFunctions, itemIndex: number): boolean {
+	return context.getNodeParameter('options.failIfAlreadyDone', itemIndex, false) === true;
 }

@@ -2,6 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
 import { backoffMs, isAmbiguous } from '../transport';
+import { settle } from './settle';
 
 export interface CreateOnceSpec<T> {
 	itemIndex: number;
@@ -16,12 +17,18 @@ export interface CreateOnceSpec<T> {
 }
 
 export interface CreateOutcome<T> {
-	/** `existing`: the API said the record was there before this run. */
+	/**
+	 * `existing`: the API said the record was there (a duplicate refused, say). After a lost answer neither value is
+	 * proof: the record found may be this run's or older, and an "exists" answer may be about this run's own record
+	 * (`afterLostAnswer` says so; the caller judges).
+	 */
 	outcome: 'created' | 'existing';
 	record: T;
+	/** Whether an answer was lost before the one that settled it (the first request may have done the work). */
+	afterLostAnswer: boolean;
+	/** When the first request was sent (ms since the epoch). */
+	sentAt: number;
 }
-
-type Sent<T> = { ok: true; record: T } | { ok: false; failure: unknown };
 
 /**
  * Creates a record without ever creating it twice: after an ambiguous failure (a timeout, a dropped connection, a
@@ -29,24 +36,24 @@ type Sent<T> = { ok: true; record: T } | { ok: false; failure: unknown };
  * that is not idempotent (adding a person, issuing a reward) goes through here.
  */
 export async function createOnce<T>(client: ApiClient, spec: CreateOnceSpec<T>): Promise<CreateOutcome<T>> {
+	const sentAt = Date.now();
+	let afterLostAnswer = false;
 	for (let attempt = 0; ; attempt++) {
-		const sent = await spec.send().then(
-			(record): Sent<T> => ({ ok: true, record }),
-			(failure: unknown): Sent<T> => ({ ok: false, failure }),
-		);
-		if (sent.ok) return { outcome: 'created', record: sent.record };
-		const { failure } = sent;
+		const sent = await settle(spec.send());
+		if (sent.ok) return { outcome: 'created', record: sent.value, afterLostAnswer, sentAt };
+		const failure = sent.error;
 		// Anything but the API's answer (a stopped execution, say) ends the item as it is.
 		if (!(failure instanceof NodeApiError)) throw failure;
 		if (spec.isDuplicate?.(failure)) {
 			const existing = await spec.find();
-			if (existing !== undefined) return { outcome: 'existing', record: existing };
+			if (existing !== undefined) return { outcome: 'existing', record: existing, afterLostAnswer, sentAt };
 			throw failure;
 		}
 		if (!isAmbiguous(failure)) throw failure;
-		// The request may have been carried out: if the record is there now, this run created it.
+		afterLostAnswer = true;
+		// The request may have been carried out: if the record is there now, this run most likely created it.
 		const created = await spec.find();
-		if (created !== undefined) return { outcome: 'created', record: created };
+		if (created !== undefined) return { outcome: 'created', record: created, afterLostAnswer, sentAt };
 		const wait = backoffMs(attempt);
 		if (Date.now() + wait > spec.deadline) throw failure;
 		await client.wait(wait);

@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { apiPath } from '../transport';
+import { apiPath, isRefusal } from '../transport';
+import { settle } from './settle';
 import { findUserByEmail, userFrom, type ApiUser } from './user';
 import { itemError, requireCampaignId, requireEmail, requireText } from './validation';
 
@@ -52,11 +53,49 @@ export function personNotFound(role: Role, ref: PersonRef) {
 }
 
 /**
- * Fetches the person: GET /users/{id or code} (§3.2: `{identifier}` takes an id or a code), or, by email, a search
+ * Reads the person: GET /users/{id or code} (§3.2: `{identifier}` takes an id or a code), or, by email, a search
  * within the campaign (an email is unique only there). A person of the other kind (a lead asked for as a referrer)
  * is refused, so that an operation on a referrer never changes a lead. A record without `type` is accepted (§3.12
- * documents it, but tolerance costs nothing here).
+ * documents it, but tolerance costs nothing here). A person who is not there is `undefined` with `ifMissing:
+ * 'undefined'`, else an error: Referral Factory's 404, or (by email, where the API answered an empty search) the
+ * node's own, which carries no HTTP code.
  */
+async function readPerson(
+	client: ApiClient,
+	node: INode,
+	role: Role,
+	ref: PersonRef,
+	options: { itemIndex: number; deadline: number },
+	ifMissing: 'error' | 'undefined',
+): Promise<ApiUser | undefined> {
+	let user: ApiUser | undefined;
+	if (ref.mode === 'email') {
+		user = await findUserByEmail(client, ref.campaignId, ref.email, options);
+		if (!user && ifMissing === 'error') {
+			const { message, description } = personNotFound(role, ref);
+			throw new NodeOperationError(node, `${message} [item ${options.itemIndex}]`, { description, itemIndex: options.itemIndex });
+		}
+	} else {
+		const identifier = ref.mode === 'id' ? ref.id : ref.code;
+		const read = await settle(client.request('GET', apiPath('users', identifier), { ...options, notFound: personNotFound(role, ref) }));
+		if (!read.ok) {
+			const { error } = read;
+			if (ifMissing === 'undefined' && isRefusal(error) && ['404', '410'].includes(String(error.httpCode))) return undefined;
+			throw error;
+		}
+		user = userFrom(node, read.value, options.itemIndex);
+	}
+	if (user && typeof user.type === 'string' && user.type !== API_TYPE[role]) {
+		const other: Role = role === 'referrer' ? 'lead' : 'referrer';
+		throw new NodeOperationError(node, `The ${describeRef(role, ref).replace(role, 'person')} is a ${other}, not a ${role} [item ${options.itemIndex}]`, {
+			description: `Use the ${other === 'lead' ? 'Lead' : 'Referrer'} resource for this person, or check the identifier.`,
+			itemIndex: options.itemIndex,
+		});
+	}
+	return user;
+}
+
+/** The person, or an error that says they were not found (see `readPerson`). */
 export async function fetchPerson(
 	client: ApiClient,
 	node: INode,
@@ -64,25 +103,16 @@ export async function fetchPerson(
 	ref: PersonRef,
 	options: { itemIndex: number; deadline: number },
 ): Promise<ApiUser> {
-	let user: ApiUser | undefined;
-	if (ref.mode === 'email') {
-		user = await findUserByEmail(client, ref.campaignId, ref.email, options);
-		if (!user) {
-			const { message, description } = personNotFound(role, ref);
-			throw new NodeApiError(node, { httpCode: '404' } as JsonObject, { message: `${message} [item ${options.itemIndex}]`, description, httpCode: '404', itemIndex: options.itemIndex });
-		}
-	} else {
-		const identifier = ref.mode === 'id' ? ref.id : ref.code;
-		const response = await client.request('GET', apiPath('users', identifier), { ...options, notFound: personNotFound(role, ref) });
-		user = userFrom(node, response, options.itemIndex);
-	}
-	if (typeof user.type === 'string' && user.type !== API_TYPE[role]) {
-		const other: Role = role === 'referrer' ? 'lead' : 'referrer';
-		throw new NodeApiError(node, { httpCode: '404' } as JsonObject, {
-			message: `The ${describeRef(role, ref).replace(role, 'person')} is a ${other}, not a ${role} [item ${options.itemIndex}]`,
-			description: `Use the ${other === 'lead' ? 'Lead' : 'Referrer'} resource for this person, or check the identifier.`,
-			itemIndex: options.itemIndex,
-		});
-	}
-	return user;
+	return (await readPerson(client, node, role, ref, options, 'error')) as ApiUser;
+}
+
+/** The person, or undefined when Referral Factory has no such person (see `readPerson`). */
+export async function findPerson(
+	client: ApiClient,
+	node: INode,
+	role: Role,
+	ref: PersonRef,
+	options: { itemIndex: number; deadline: number },
+): Promise<ApiUser | undefined> {
+	return await readPerson(client, node, role, ref, options, 'undefined');
 }

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
 import { requestPages } from '../transport';
@@ -24,7 +25,11 @@ export const rewardTypeField: INodeProperties = {
 	],
 };
 
-/** Issue and Cancel: the due reward, and its type (the list in which its state is read after a lost answer). */
+/**
+ * Issue and Cancel: the due reward. Its type is not asked for: the calls take only the ID (§3.9 R7, R8), and after a
+ * lost answer the reward is looked for in every type's lists (`findReward`), so no choice of the user's can point
+ * the check at the wrong list.
+ */
 export const dueRewardFields: INodeProperties[] = [
 	{
 		displayName: 'Due Reward ID',
@@ -35,7 +40,6 @@ export const dueRewardFields: INodeProperties[] = [
 		placeholder: 'e.g. 501',
 		description: 'The ID of the due reward (the "ID" of a reward from Reward → Get Many with Status: Due)',
 	},
-	{ ...rewardTypeField, description: "The reward's type: the node reads the reward's state in this list if an answer is lost" },
 ];
 
 export function readRewardType(ctx: IExecuteFunctions, itemIndex: number): RewardType {
@@ -56,22 +60,77 @@ export function readRewardId(ctx: IExecuteFunctions, itemIndex: number): number 
 	return Number(text);
 }
 
+/** Where a reward is now, and in which type's list. */
+export interface FoundReward {
+	state: 'due' | 'issued';
+	type: RewardType;
+	reward: IDataObject;
+}
+
 /**
- * Where a reward is now: still due, issued, or in neither list (cancelled, or never there). There is no endpoint
- * for one reward (§3.9), so the due and issued lists of its type are read until it is found. Used only after an
- * answer was lost, before anything is sent again.
+ * Where a reward is now: issued, still due, or in no list (cancelled, or never there). There is no endpoint for one
+ * reward (§3.9), so the issued and due lists of every type are read until it is found. Used only when an answer
+ * was lost or refused, never on the common path.
  */
-export async function rewardState(
+export async function findReward(
 	client: ApiClient,
-	type: RewardType,
 	rewardId: number,
 	options: { itemIndex: number; deadline: number },
-): Promise<{ state: 'due' | 'issued'; reward: IDataObject } | undefined> {
+): Promise<FoundReward | undefined> {
 	for (const state of ['issued', 'due'] as const) {
-		for await (const rewards of requestPages<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
-			const reward = rewards.find((candidate) => String(candidate?.id) === String(rewardId));
-			if (reward) return { state, reward };
+		for (const type of REWARD_TYPES) {
+			for await (const rewards of requestPages<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
+				const reward = rewards.find((candidate) => String(candidate?.id) === String(rewardId));
+				if (reward) return { state, type, reward };
+			}
 		}
 	}
 	return undefined;
+}
+
+/**
+ * Every reward in one state (due or issued), of every type, as the lists stood when this run first asked: read once
+ * per run and shared by its items, so that checking many items costs a few pages, not a few pages each.
+ */
+export async function rewardsInState(
+	client: ApiClient,
+	state: 'due' | 'issued',
+	options: { itemIndex: number; deadline: number },
+): Promise<Map<string, FoundReward>> {
+	return await client.once(`rewards:${state}`, async () => {
+		const found = new Map<string, FoundReward>();
+		for (const type of REWARD_TYPES) {
+			for await (const rewards of requestPages<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
+				for (const reward of rewards) if (reward?.id !== undefined) found.set(String(reward.id), { state, type, reward });
+			}
+		}
+		return found;
+	});
+}
+
+/**
+ * One item per reward ID in a run: the first item with an ID does `work`; a later item with the same ID (the ID twice
+ * in the input) waits for it and gets `{ earlier }` with the first item's index and result, or an error naming the
+ * first item if that failed. So one run never sends the same reward twice.
+ */
+export async function oncePerReward<T>(
+	client: ApiClient,
+	rewardId: number,
+	itemIndex: number,
+	work: () => Promise<T>,
+): Promise<{ result: T; earlier?: number }> {
+	const claims = await client.once('rewards:claims', async () => new Map<number, { itemIndex: number; done: Promise<T> }>());
+	const claim = claims.get(rewardId);
+	if (claim === undefined) {
+		const done = work();
+		claims.set(rewardId, { itemIndex, done });
+		return { result: await done };
+	}
+	const result = await claim.done.catch(() => {
+		throw new NodeOperationError(client.node, `Reward ${rewardId} is also in item ${claim.itemIndex}, which failed [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'The reward was not sent again for this item. See the error of the other item.',
+		});
+	});
+	return { result, earlier: claim.itemIndex };
 }

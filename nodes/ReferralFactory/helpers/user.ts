@@ -27,6 +27,39 @@ export function isQualified(user: ApiUser): boolean {
 	return user.qualified_at !== undefined ? user.qualified_at !== null : user.qualified === true || user.qualified === 1;
 }
 
+const HOUR = 3_600_000;
+/** How far Referral Factory's clock may be from n8n's when a record's own time is compared with the time of sending. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * When the person joined, as the earliest and latest moment (ms, UTC) their `signed_up_at` allows: a time with a zone
+ * is one moment; a time without a zone (`2024-12-27 10:15:00`) may be in any zone, UTC−12 to UTC+14; a date alone
+ * (`2024-12-27`, [SKILL]'s example, §7.8) is a whole day in any zone. Undefined when there is no readable date.
+ */
+export function joinedBetween(user: ApiUser): { earliest: number; latest: number } | undefined {
+	const raw = typeof user.signed_up_at === 'string' ? user.signed_up_at.trim() : '';
+	const date = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw);
+	if (!date) return undefined;
+	const [, day, time, zone] = date;
+	const at = Date.parse(`${day}T${time ?? '00:00'}${zone ? zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'}`);
+	if (!Number.isFinite(at)) return undefined;
+	if (zone) return { earliest: at, latest: at };
+	return { earliest: at - 14 * HOUR, latest: at + (time ? 12 : 36) * HOUR };
+}
+
+/**
+ * Whether this run added the person, judged only by their own date against when the add was first sent (after a
+ * lost answer, the one thing that can tell): `existing` when they joined before it, `created` when they joined
+ * after it (or within the clocks' skew), undefined when the date cannot tell (a date without a time, on the day).
+ */
+export function addedByThisRun(user: ApiUser, sentAt: number): 'created' | 'existing' | undefined {
+	const joined = joinedBetween(user);
+	if (joined === undefined) return undefined;
+	if (joined.latest < sentAt - CLOCK_SKEW_MS) return 'existing';
+	if (joined.earliest >= sentAt - CLOCK_SKEW_MS) return 'created';
+	return undefined;
+}
+
 /**
  * The simplified person, the same for every operation that outputs one (and for the trigger): what the next steps
  * of a workflow need, in the user's words. `referralLink` and `referralCode` are the API's `url` and `code`.

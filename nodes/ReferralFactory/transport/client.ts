@@ -62,6 +62,18 @@ export function isAmbiguous(error: unknown): boolean {
 	return error instanceof NodeApiError && (error as ApiError).ambiguous === true;
 }
 
+/**
+ * Referral Factory's refusal of a write that may mean the work was done already (a reward issued before, a person
+ * gone): 404, 409, 410 or 422. Only Referral Factory's answers carry an HTTP code; the node's own checks carry none.
+ */
+export function isRefusal(error: unknown): error is NodeApiError {
+	return (
+		error instanceof NodeApiError &&
+		!isAmbiguous(error) &&
+		['404', '409', '410', '422'].includes(String(error.httpCode))
+	);
+}
+
 interface FullResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -124,6 +136,11 @@ export class ApiClient {
 			settings,
 			signal,
 		);
+	}
+
+	/** The node the client works for, for errors made outside a request. */
+	get node(): INode {
+		return this.context.getNode();
 	}
 
 	/** When an item's retries must end, counted from now. */

@@ -18,7 +18,7 @@ describe('Lead → Delete', () => {
 		});
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ deleted: true });
+		expect(items[0].json).toEqual({ deleted: true, outcome: 'deleted' });
 		expect((await t.client.users()).map((u) => u.email)).toEqual(['nathan@example.com']);
 	});
 });

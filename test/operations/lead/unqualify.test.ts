@@ -17,8 +17,8 @@ describe('Lead → Unqualify', () => {
 		});
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: lead.id, qualified: false });
-		expect((await t.client.requests())[0].body).toEqual({ id: lead.id, qualified: false });
+		expect(items[0].json).toMatchObject({ id: lead.id, qualified: false, outcome: 'unqualified' });
+		expect((await t.client.requests()).find((r) => r.method === 'PUT')!.body).toEqual({ id: lead.id, qualified: false });
 		expect((await t.client.users()).find((u) => u.id === lead.id)!.qualified_at).toBeNull();
 	});
 });

@@ -4,7 +4,7 @@ import { operationParameters, useSandbox } from '../../helpers/setup';
 const t = useSandbox();
 
 const deleteReferrer = (referrerId: Record<string, unknown>, values: Record<string, unknown> = {}) =>
-	operationParameters('referrer', 'delete', { referrerId: { __rl: true, ...referrerId }, ...values, options: { retryFor: 10 } });
+	operationParameters('referrer', 'delete', { referrerId: { __rl: true, ...referrerId }, options: { retryFor: 10 }, ...values });
 
 async function paths() {
 	return (await t.client.requests()).map((r) => `${r.method} ${r.path.replace('/api/v2', '')} ${r.status}`);
@@ -21,7 +21,7 @@ describe('Referrer → Delete', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: deleteReferrer({ mode: 'code', value: nathan.code }), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items).toEqual([{ json: { deleted: true }, pairedItem: { item: 0 } }]);
+		expect(items).toEqual([{ json: { deleted: true, outcome: 'deleted' }, pairedItem: { item: 0 } }]);
 		expect(await t.client.users()).toEqual([]);
 		expect(await paths()).toEqual([`GET /users/${nathan.code} 200`, `DELETE /users/${nathan.id} 200`]);
 	});
@@ -33,12 +33,24 @@ describe('Referrer → Delete', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: deleteReferrer({ mode: 'id', value: String(nathan.id) }), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ deleted: true });
+		expect(items[0].json).toEqual({ deleted: true, outcome: 'deleted' });
 		expect(await paths()).toEqual([`GET /users/${nathan.id} 200`, `DELETE /users/${nathan.id} 500`, `DELETE /users/${nathan.id} 404`]);
 	});
 
-	it('a referrer that is not there on the first attempt is an error, not a deletion', async () => {
+	it('a referrer that is not there is gone already (a re-run): outcome gone, and no DELETE sent', async () => {
 		const { error, items } = await runReferralFactoryNode({ credential: t.credential, parameters: deleteReferrer({ mode: 'id', value: '999999' }), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items).toEqual([{ json: { deleted: true, outcome: 'gone' }, pairedItem: { item: 0 } }]);
+		expect(await paths()).toEqual(['GET /users/999999 404']);
+	});
+
+	it('a referrer that is not there, with Fail If Already Done: an error, not a deletion', async () => {
+		const { error, items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: deleteReferrer({ mode: 'id', value: '999999' }, { options: { retryFor: 10, failIfAlreadyDone: true } }),
+			input: [{}],
+		});
 
 		expect(items).toEqual([]);
 		expect(error!.message).toBe('No referrer with ID 999999 was found [item 0]');

@@ -54,6 +54,8 @@ describe('Referrer → Get', () => {
 		});
 
 		expect(error!.message).toBe('No referrer with email nathan@example.com in campaign 1 was found [item 0]');
+		// The node's own conclusion from an empty search (answered 200): no HTTP code Referral Factory did not send.
+		expect((error as { httpCode?: string }).httpCode).toBeUndefined();
 	});
 
 	it('refuses a lead given as a referrer', async () => {
@@ -62,6 +64,7 @@ describe('Referrer → Get', () => {
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: getReferrer({ mode: 'id', value: String(lead.id) }), input: [{}] });
 
 		expect(error!.message).toBe(`The person with ID ${lead.id} is a lead, not a referrer [item 0]`);
+		expect((error as { httpCode?: string }).httpCode).toBeUndefined();
 	});
 
 	it.each([

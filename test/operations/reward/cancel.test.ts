@@ -4,17 +4,21 @@ import { qualifiedLead } from './setup';
 
 const t = useSandbox();
 
-const cancel = (rewardId: string, rewardType = 'coupon') =>
-	operationParameters('reward', 'cancel', { rewardId, rewardType, options: { retryFor: 10 } });
+const cancel = (rewardId: string, options: Record<string, unknown> = {}) =>
+	operationParameters('reward', 'cancel', { rewardId, options: { retryFor: 10, ...options } });
+
+async function cancelPosts() {
+	return (await t.client.requests()).filter((r) => r.method === 'POST').map((r) => `${r.path.replace('/api/v2', '')} ${r.status}`);
+}
 
 describe('Reward → Cancel', () => {
-	it('cancels a due reward: it is gone, and outputs { cancelled: true }', async () => {
+	it('cancels a due reward: it is gone, and outputs { cancelled: true, outcome: cancelled }', async () => {
 		const { coupon } = await qualifiedLead(t);
 
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id });
+		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'cancelled' });
 		expect((await t.client.rewards()).map((r) => r.id)).not.toContain(coupon.id);
 	});
 
@@ -22,19 +26,82 @@ describe('Reward → Cancel', () => {
 		const { coupon } = await qualifiedLead(t);
 		await t.client.addFault({ drop: true, when: 'after', path: '/rewards/cancel', times: 1 });
 
-		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect((await t.client.requests()).filter((r) => r.method === 'POST').map((r) => r.status)).toEqual([-1]);
+		expect(items[0].json).toMatchObject({ cancelled: true, outcome: 'cancelled' });
+		expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} -1`]);
 	});
 
-	it('an issued reward cannot be cancelled: says so', async () => {
+	it('after a 503 that changed nothing, finds a coupon reward still due (in the coupon lists) and sends it again: never "cancelled" while due', async () => {
+		const { coupon } = await qualifiedLead(t);
+		await t.client.addFault({ status: 503, path: '/rewards/cancel', times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ cancelled: true, outcome: 'cancelled' });
+		expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 503`, `/rewards/cancel/${coupon.id} 200`]);
+		expect((await t.client.rewards()).map((r) => r.id)).not.toContain(coupon.id);
+	});
+
+	it('cancelling again (a re-run) succeeds with outcome gone', async () => {
+		const { coupon } = await qualifiedLead(t);
+		await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'gone' });
+	});
+
+	it('cancelling again with Fail If Already Done: Referral Factory\'s not-found error', async () => {
+		const { coupon } = await qualifiedLead(t);
+		await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id), { failIfAlreadyDone: true }), input: [{}] });
+
+		expect(error!.message).toBe(`No due reward with ID ${coupon.id} was found [item 0]`);
+	});
+
+	it('an issued reward cannot be cancelled: says so, whatever its type', async () => {
 		const { amount } = await qualifiedLead(t);
-		await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'issue', { rewardId: String(amount.id), rewardType: 'amount' }), input: [{}] });
+		await t.client.issueReward(amount.id);
 
-		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(amount.id), 'amount'), input: [{}] });
+		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(amount.id)), input: [{}] });
 
-		expect(error!.message).toBe('Referral Factory did not accept the request: The reward has already been issued [item 0]');
+		expect(error!.message).toBe(`Reward ${amount.id} was issued, so it can no longer be cancelled [item 0]`);
 		expect((await t.client.rewards()).find((r) => r.id === amount.id)!.state).toBe('issued');
+	});
+
+	describe('when the due list is stale for one read (the reward left it meanwhile, or a list that lags)', () => {
+		const staleDue = async (id: number, type: string) =>
+			await t.client.addFault({ method: 'GET', path: `/rewards/due/${type}`, status: 200, body: { data: [{ id, reward_id: 10, recipient_id: 2, can_be_issued: true, coupon: 'X' }], links: { next: null } }, times: 1 });
+
+		it('a reward issued while its cancel\'s answer was lost: an error, not "cancelled"', async () => {
+			const { coupon } = await qualifiedLead(t);
+			await t.client.issueReward(coupon.id);
+			await t.client.clearRequests();
+			await staleDue(coupon.id, 'coupon');
+			await t.client.addFault({ status: 503, path: '/rewards/cancel', times: 1 });
+
+			const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+			expect(error!.message).toBe(`Reward ${coupon.id} was issued, so it can no longer be cancelled [item 0]`);
+			expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 503`]);
+		});
+
+		it('a reward cancelled already, refused by Referral Factory: found in no list, so gone', async () => {
+			const { coupon } = await qualifiedLead(t);
+			await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+			await t.client.clearRequests();
+			await staleDue(coupon.id, 'coupon');
+
+			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+
+			expect(error).toBeUndefined();
+			expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'gone' });
+			expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 404`]);
+		});
 	});
 });

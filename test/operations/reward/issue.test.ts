@@ -4,11 +4,15 @@ import { qualifiedLead } from './setup';
 
 const t = useSandbox();
 
-const issue = (rewardId: string, rewardType = 'amount') =>
-	operationParameters('reward', 'issue', { rewardId, rewardType, options: { retryFor: 10 } });
+const issue = (rewardId: string, options: Record<string, unknown> = {}) =>
+	operationParameters('reward', 'issue', { rewardId, options: { retryFor: 10, ...options } });
 
 async function issuePosts() {
 	return (await t.client.requests()).filter((r) => r.method === 'POST').map((r) => `${r.path.replace('/api/v2', '')} ${r.status}`);
+}
+
+async function payouts(id: number) {
+	return (await t.client.rewards()).find((r) => r.id === id)!.payouts;
 }
 
 describe('Reward → Issue', () => {
@@ -18,7 +22,7 @@ describe('Reward → Issue', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', issued_at: expect.any(String) });
+		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', issued_at: expect.any(String), outcome: 'issued' });
 		expect((await t.client.rewards()).find((r) => r.id === amount.id)!.state).toBe('issued');
 	});
 
@@ -29,9 +33,21 @@ describe('Reward → Issue', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued' });
+		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', outcome: 'issued' });
 		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 500`]);
 		expect((await t.client.requests()).map((r) => r.path)).toContain('/api/v2/rewards/issued/amount');
+	});
+
+	it('after a lost answer, finds a coupon reward issued in the coupon lists: the reward type is not asked for', async () => {
+		const { coupon } = await qualifiedLead(t);
+		await t.client.addFault({ drop: true, when: 'after', path: '/rewards/issue', times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(coupon.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: coupon.id, coupon: expect.any(String), outcome: 'issued' });
+		expect(await issuePosts()).toEqual([`/rewards/issue/${coupon.id} -1`]);
+		expect(await payouts(coupon.id)).toBe(1);
 	});
 
 	it('after a failure that changed nothing, finds the reward still due and sends it again', async () => {
@@ -45,13 +61,89 @@ describe('Reward → Issue', () => {
 		expect((await t.client.rewards()).filter((r) => r.state === 'issued')).toHaveLength(1);
 	});
 
-	it('a reward issued already is an error, not a second payout', async () => {
+	it('after a 503 that changed nothing, finds a coupon reward still due in the coupon lists and sends it again', async () => {
+		const { coupon } = await qualifiedLead(t);
+		await t.client.addFault({ status: 503, path: '/rewards/issue', times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(coupon.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: coupon.id, outcome: 'issued' });
+		expect(await issuePosts()).toEqual([`/rewards/issue/${coupon.id} 503`, `/rewards/issue/${coupon.id} 200`]);
+		expect(await payouts(coupon.id)).toBe(1);
+	});
+
+	describe('run again (a re-run, Retry On Fail) against an API that would pay an issued reward again', () => {
+		beforeEach(async () => await t.client.configure({ reissue: 'allow' }));
+
+		it('sends nothing and outputs the reward with outcome alreadyIssued', async () => {
+			const { amount } = await qualifiedLead(t);
+			await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+
+			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+
+			expect(error).toBeUndefined();
+			expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', outcome: 'alreadyIssued' });
+			expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 200`]);
+			expect(await payouts(amount.id)).toBe(1);
+		});
+
+		it('with Fail If Already Done: an error that names the item, and nothing sent', async () => {
+			const { amount } = await qualifiedLead(t);
+			await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+
+			const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id), { failIfAlreadyDone: true }), input: [{}] });
+
+			expect(error!.message).toBe(`Reward ${amount.id} was issued already [item 0]`);
+			expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 200`]);
+			expect(await payouts(amount.id)).toBe(1);
+		});
+
+		it('the same reward in two items of one run is sent once; the later item says alreadyIssued', async () => {
+			const { amount } = await qualifiedLead(t);
+
+			const { items, error } = await runReferralFactoryNode({
+				credential: t.credential,
+				parameters: issue('={{ $json.id }}'),
+				input: [{ id: amount.id }, { id: amount.id }],
+			});
+
+			expect(error).toBeUndefined();
+			expect(items.map((item) => [item.json.outcome, item.pairedItem])).toEqual([
+				['issued', { item: 0 }],
+				['alreadyIssued', { item: 1 }],
+			]);
+			expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 200`]);
+			expect(await payouts(amount.id)).toBe(1);
+		});
+	});
+
+	it('a refusal from Referral Factory for a reward its lists showed due: found issued, so alreadyIssued, not an error', async () => {
 		const { amount } = await qualifiedLead(t);
-		await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+		await t.client.issueReward(amount.id);
+		// The due list is stale for one read (issued meanwhile, or a list that lags): the node sends, and is refused.
+		const stale = { data: [{ id: amount.id, reward_id: 9, recipient_id: 1, can_be_issued: true, count: 1, total: 25 }], links: { next: null } };
+		await t.client.addFault({ method: 'GET', path: '/rewards/due/amount', status: 200, body: stale, times: 1 });
+		await t.client.clearRequests();
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: amount.id, outcome: 'alreadyIssued' });
+		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 422`]);
+	});
+
+	it('a lost answer, then the reward in no list: an error that says so, with no HTTP code (the node concluded it), and one POST', async () => {
+		const { amount } = await qualifiedLead(t);
+		// The due list reads empty twice (the run's snapshot, the look-up after the lost answer): the reward left it.
+		await t.client.addFault({ method: 'GET', path: '/rewards/due/amount', status: 200, body: { data: [], links: { next: null } }, times: 2 });
+		await t.client.addFault({ method: 'POST', path: '/rewards/issue', status: 503, times: 1 });
 
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
 
-		expect(error!.message).toBe('Referral Factory did not accept the request: The reward has already been issued [item 0]');
+		expect(error!.message).toBe(`Reward ${amount.id} is neither due nor issued any more [item 0]`);
+		expect((error as { httpCode?: string }).httpCode).toBeUndefined();
+		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 503`]);
 	});
 
 	it('names a reward that is not there', async () => {

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { fetchPerson, personNotFound, readPersonRef, type PersonRef } from '../../helpers/person';
-import { simplifyUser, type ApiUser } from '../../helpers/user';
+import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
 import { itemError, requireText } from '../../helpers/validation';
 import { unwrapData } from '../../transport';
 import { personLookup, simplify } from '../common.descriptions';
-import { defineOperation } from '../operation';
+import { defineOperation, failIfAlreadyDone } from '../operation';
 import { SIMPLIFIED_PERSON } from '../people/roles';
 
 /** The lead as `PUT /users/qualification` takes it: id, code, or email with campaign_id (§3.6, [HELP-QUAL]). */
@@ -26,16 +26,21 @@ function personIn(body: unknown): ApiUser | undefined {
 }
 
 /**
- * Qualify (a lead converted: a purchase, a signed contract) or Unqualify (a refund: back to Pending) — one PUT,
- * safe to resend (qualifying twice is a no-op, measured on v1 §3.5). Qualifying may create rewards per the
- * campaign's settings; they land in Due unless Auto Issue is on. The answer's body is not documented (§3.6
- * INFERRED): the lead in `data` is used when there, else the lead is fetched.
+ * Qualify (a lead converted: a purchase, a signed contract) or Unqualify (a refund: back to Pending): the lead is
+ * read first, and the PUT is sent only when the lead is not in that state already. So a re-run or Retry On Fail
+ * never qualifies twice, whatever the API would do with a second qualification (v1 was measured treating it as a
+ * no-op, §3.5; v2 is not), and the output's `outcome` says which it was: `qualified` / `unqualified` by this run, or
+ * `alreadyQualified` / `alreadyUnqualified` (an error with Fail If Already Done). The PUT is safe to resend after a
+ * transient failure. Qualifying may create rewards per the campaign's settings; they land in Due unless Auto Issue
+ * is on. The answer's body is not documented (§3.6 INFERRED): the lead in `data` is used when there, else the lead
+ * is fetched.
  *
  * Qualify also takes a redeemed coupon (a promotion code or coupon Referral Factory gave the lead). The public API
  * has no such call, so this one goes to Referral Factory's n8n endpoint `POST /api/n8n/users/qualify {coupon}`, as
  * the vendor's node does (§5.3). Resent after transient failures like the PUT: it sets a state, it does not add
  * one (INFERRED from the PUT's measured behaviour; the endpoint's answers are not documented, §7.15, so the lead
- * is read from `data`, `user` or the body itself, and any other answer is passed on with the coupon).
+ * is read from `data`, `user` or the body itself, and any other answer is passed on with the coupon). No lead can be
+ * read by coupon first, so a qualification by coupon has no `outcome`.
  */
 function qualification(operation: 'qualify' | 'unqualify') {
 	const qualified = operation === 'qualify';
@@ -54,6 +59,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 			),
 			simplify(SIMPLIFIED_PERSON),
 		],
+		alreadyDone: qualified ? 'the lead was qualified already' : 'the lead was not qualified (pending) already',
 		prepare(itemIndex) {
 			const mode = (this.getNodeParameter('leadId', itemIndex) as { mode?: unknown } | undefined)?.mode;
 			const simplified = this.getNodeParameter('simplify', itemIndex, true) as boolean;
@@ -64,7 +70,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				const coupon = requireText(this, this.getNodeParameter('leadId', itemIndex, '', { extractValue: true }), 'Lead', itemIndex, 'FRIEND10-X7K2');
 				return { coupon, simplify: simplified };
 			}
-			return { ref: readPersonRef(this, 'leadId', 'Lead', itemIndex), simplify: simplified };
+			return { ref: readPersonRef(this, 'leadId', 'Lead', itemIndex), simplify: simplified, strict: failIfAlreadyDone(this, itemIndex) };
 		},
 		async execute({ client, itemIndex, request }) {
 			const deadline = client.deadline();
@@ -86,6 +92,19 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				return request.simplify ? simplifyUser(lead) : lead;
 			}
 			const ref = request.ref;
+			const output = (lead: ApiUser, outcome: string) => (request.simplify ? { ...simplifyUser(lead), outcome } : lead);
+			const before = await fetchPerson(client, this.getNode(), 'lead', ref, { itemIndex, deadline });
+			if (isQualified(before) === qualified) {
+				if (request.strict) {
+					throw itemError(
+						this,
+						itemIndex,
+						`The lead ${qualified ? 'was qualified already' : 'was not qualified'}`,
+						`Nothing was sent. To let such items pass, turn off Options › 'Fail If Already Done'.`,
+					);
+				}
+				return output(before, qualified ? 'alreadyQualified' : 'alreadyUnqualified');
+			}
 			const response = await client.request('PUT', '/users/qualification', {
 				body: { ...identify(ref), qualified },
 				itemIndex,
@@ -93,7 +112,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				notFound: personNotFound('lead', ref),
 			});
 			const lead = personIn(response) ?? (await fetchPerson(client, this.getNode(), 'lead', ref, { itemIndex, deadline }));
-			return request.simplify ? simplifyUser(lead) : lead;
+			return output(lead, qualified ? 'qualified' : 'unqualified');
 		},
 	});
 }

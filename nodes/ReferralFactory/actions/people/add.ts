@@ -5,7 +5,7 @@ import { readPersonRef, type Role } from '../../helpers/person';
 import { campaignNotFound } from '../../helpers/campaign';
 import { createOnce } from '../../helpers/create-once';
 import { buildNewPersonBody, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
-import { findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
+import { addedByThisRun, findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError } from '../../helpers/validation';
 import { apiPath, type ApiClient } from '../../transport';
 import { campaignLocator, newPersonAdditionalFields, simplify } from '../common.descriptions';
@@ -122,6 +122,10 @@ async function updateExisting(this: IExecuteFunctions, client: ApiClient, existi
  * Add for a referrer, or a lead (the same call with `referrer`, §3.1): never twice (helpers/create-once.ts).
  * Referral Factory answers a repeated email either with the existing user or with a 422 on `email`
  * (shared/referral-factory-api.md §4.3); both end in "If … Exists".
+ *
+ * The simplified output's `outcome` says what this run did: `created`, `existing` (there before: Return Existing),
+ * `updated` (there before: Update Fields), or — only after a lost answer with Return Existing, when the person's own
+ * date cannot tell whether the lost request added them — `unknown`.
  */
 export function addPerson(role: Role) {
 	const { resource, label, apiType } = ROLES[role];
@@ -148,7 +152,7 @@ export function addPerson(role: Role) {
 			const body = await resolveCustomFields(client, request.body, apiType as 'person_referring' | 'person_invited', { itemIndex, deadline });
 			const campaignId = Number(body.campaign_id);
 			// Simplified, the person says what this run did, so a re-run or a repeat buyer can be routed differently.
-			const output = (user: ApiUser, outcome: 'created' | 'existing' | 'updated') =>
+			const output = (user: ApiUser, outcome: 'created' | 'existing' | 'updated' | 'unknown') =>
 				request.simplify ? { ...simplifyUser(user), outcome } : user;
 			const find = async () => await findUserByEmail(client, campaignId, String(body.email), { itemIndex, deadline });
 			const whenExists = async (existing: ApiUser) => {
@@ -171,7 +175,7 @@ export function addPerson(role: Role) {
 				const existing = await find();
 				if (existing) return await whenExists(existing);
 			}
-			const { outcome, record } = await createOnce(client, {
+			const { outcome, record, afterLostAnswer, sentAt } = await createOnce(client, {
 				itemIndex,
 				deadline,
 				send: async () => {
@@ -193,7 +197,14 @@ export function addPerson(role: Role) {
 				},
 				isDuplicate: isEmailTaken,
 			});
-			return outcome === 'existing' || record.existed ? await whenExists(record.user) : output(record.user, 'created');
+			if (!afterLostAnswer) {
+				return outcome === 'existing' || record.existed ? await whenExists(record.user) : output(record.user, 'created');
+			}
+			// An answer was lost: the person found (or the API's "exists") may be this run's own. With Update Fields and
+			// Fail the look-up before sending found nobody, so they are; else their own date tells, where it can.
+			const judged = ifExists === 'returnExisting' ? addedByThisRun(record.user, sentAt) : 'created';
+			if (judged === 'existing') return await whenExists(record.user);
+			return output(record.user, judged ?? 'unknown');
 		},
 	});
 }

@@ -1,13 +1,18 @@
-import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
+import { findPerson, personNotFound, readPersonRef, type Role } from '../../helpers/person';
+import { itemError } from '../../helpers/validation';
 import { apiPath } from '../../transport';
 import { personLookup } from '../common.descriptions';
-import { defineOperation } from '../operation';
+import { defineOperation, failIfAlreadyDone } from '../operation';
 import { ROLES } from './roles';
 
 /**
  * Delete for a referrer or a lead (DELETE /users/{id}, §3.7: permanent; a referrer's link stops working). The
  * person is fetched first, so that a person of the other kind given here is refused instead of deleted. DELETE is
  * resent after a transient failure; a 404 on a resend means the lost first answer had deleted them.
+ *
+ * A person who is not there is taken as deleted already (a re-run, Retry On Fail): `outcome: 'gone'` — which is also
+ * what an identifier that never was anyone's gives, since nothing can tell the two apart — or, with Fail If Already
+ * Done, the not-found error.
  */
 export function deletePerson(role: Role) {
 	const { resource, locator, label } = ROLES[role];
@@ -15,19 +20,25 @@ export function deletePerson(role: Role) {
 		resource,
 		operation: 'delete',
 		properties: personLookup(locator, label, `The ${role} to delete: by ID, by referral code, or by email within a campaign. Deleting is permanent.`),
+		alreadyDone: `the ${role} is not there (deleted by an earlier run, say)`,
 		prepare(itemIndex) {
-			return readPersonRef(this, locator, label, itemIndex);
+			return { ref: readPersonRef(this, locator, label, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
 		},
-		async execute({ client, itemIndex, request }) {
+		async execute({ client, itemIndex, request: { ref, strict } }) {
 			const deadline = client.deadline();
-			const user = await fetchPerson(client, this.getNode(), role, request, { itemIndex, deadline });
+			const user = await findPerson(client, this.getNode(), role, ref, { itemIndex, deadline });
+			if (user === undefined) {
+				if (!strict) return { deleted: true, outcome: 'gone' };
+				const { message, description } = personNotFound(role, ref);
+				throw itemError(this, itemIndex, message, `${description} It may have been deleted already.`);
+			}
 			await client.request('DELETE', apiPath('users', Number(user.id)), {
 				itemIndex,
 				deadline,
 				goneAfterResend: true,
 				notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
 			});
-			return { deleted: true };
+			return { deleted: true, outcome: 'deleted' };
 		},
 	});
 }

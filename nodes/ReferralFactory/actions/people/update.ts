@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { customFieldName, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
-import { simplifyUser, userFrom } from '../../helpers/user';
+import { simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError, requireEmail, requireScalar, requireText } from '../../helpers/validation';
 import { apiPath } from '../../transport';
 import { customFields, personLookup, simplify } from '../common.descriptions';
@@ -11,9 +11,23 @@ import { ROLES, SIMPLIFIED_PERSON } from './roles';
 
 type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
 
+/** Whether the person has every value of the PUT's body already: first name, email and each custom field. */
+function hasValues(person: ApiUser, body: IDataObject): boolean {
+	const same = (a: unknown, b: unknown) => String(a ?? '').trim() === String(b ?? '').trim();
+	if (body.first_name !== undefined && !same(person.first_name, body.first_name)) return false;
+	if (body.email !== undefined && !same(String(person.email ?? '').toLowerCase(), String(body.email).toLowerCase())) return false;
+	const meta = Array.isArray(person.meta) ? person.meta : [];
+	const entries = Array.isArray(body.meta) ? (body.meta as Array<{ field?: unknown; value?: unknown }>) : [];
+	return entries.every((entry) =>
+		meta.some((had) => String(had?.field ?? '').toLowerCase() === String(entry.field).toLowerCase() && same(had?.value, entry.value)),
+	);
+}
+
 /**
  * Update for a referrer or a lead: PUT /users/{id} with the fields given (§3.5: first_name, email, meta; a partial
  * update, INFERRED). The person is fetched first (to find their ID and check their kind); a PUT is safe to resend.
+ * When the person has every given value already (a re-run, Retry On Fail), nothing is sent: `outcome: 'unchanged'`,
+ * else `updated`.
  */
 export function updatePerson(role: Role) {
 	const { resource, locator, label, apiType } = ROLES[role];
@@ -77,14 +91,16 @@ export function updatePerson(role: Role) {
 			const kind = apiType as 'person_referring' | 'person_invited';
 			const body = await resolveCustomFields(client, { ...request.changes, campaign_id: person.campaign_id }, kind, { itemIndex, deadline });
 			delete body.campaign_id;
+			const output = (user: ApiUser, outcome: 'updated' | 'unchanged') => (request.simplify ? { ...simplifyUser(user), outcome } : user);
+			// Values already there (a re-run, Retry On Fail): nothing is sent.
+			if (hasValues(person, body)) return output(person, 'unchanged');
 			const response = await client.request('PUT', apiPath('users', Number(person.id)), {
 				body,
 				itemIndex,
 				deadline,
 				fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
 			});
-			const updated = userFrom(this.getNode(), response, itemIndex);
-			return request.simplify ? simplifyUser(updated) : updated;
+			return output(userFrom(this.getNode(), response, itemIndex), 'updated');
 		},
 	});
 }

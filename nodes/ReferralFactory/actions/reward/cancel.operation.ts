@@ -1,47 +1,72 @@
-import type { JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
-
 import { createOnce } from '../../helpers/create-once';
-import { dueRewardFields, readRewardId, readRewardType, rewardState } from '../../helpers/reward';
-import { apiPath } from '../../transport';
-import { defineOperation } from '../operation';
+import { settle } from '../../helpers/settle';
+import { dueRewardFields, findReward, readRewardId, rewardsInState } from '../../helpers/reward';
+import { itemError } from '../../helpers/validation';
+import { apiPath, isRefusal } from '../../transport';
+import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
- * Cancels a due reward (POST /rewards/cancel/{id}, §3.9 R8). Never sent twice: after a lost answer the reward's state
- * is read first: gone from the due list → done; still due → sent again; issued meanwhile → an error.
+ * Cancels a due reward (POST /rewards/cancel/{id}, §3.9 R8). Sent only for a reward the run's lists show due
+ * (`rewardsInState`); one they show issued is an error (it was paid, not cancelled), and one in no list is gone
+ * already (cancelled by an earlier run — or the ID was never a reward's; nothing can tell the two apart):
+ * `outcome: 'gone'`, or an error with Fail If Already Done. Never sent twice: after a lost answer the reward is
+ * looked for afresh in every type's lists: in none → done; still due → sent again; issued meanwhile → an error.
+ * When Referral Factory refuses the call, the reward is looked for afresh in the same way.
  */
 export const cancel = defineOperation({
 	resource: 'reward',
 	operation: 'cancel',
 	properties: dueRewardFields,
+	alreadyDone: 'the reward is no longer there to cancel (cancelled by an earlier run, say)',
 	prepare(itemIndex) {
-		return { rewardId: readRewardId(this, itemIndex), type: readRewardType(this, itemIndex) };
+		return { rewardId: readRewardId(this, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
 	},
-	async execute({ client, itemIndex, request: { rewardId, type } }) {
+	async execute({ client, itemIndex, request: { rewardId, strict } }) {
 		const deadline = client.deadline();
-		await createOnce(client, {
-			itemIndex,
-			deadline,
-			send: async () => {
-				await client.request('POST', apiPath('rewards', 'cancel', rewardId), {
-					itemIndex,
-					deadline,
-					idempotent: false,
-					notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due).' },
-				});
-				return true;
-			},
-			find: async () => {
-				const found = await rewardState(client, type, rewardId, { itemIndex, deadline });
-				if (found === undefined) return true;
-				if (found.state === 'due') return undefined;
-				throw new NodeApiError(this.getNode(), { httpCode: '422' } as JsonObject, {
-					message: `Reward ${rewardId} was issued, so it can no longer be cancelled [item ${itemIndex}]`,
-					description: 'An answer from Referral Factory was lost and the reward has since been issued. Check it in Referral Factory.',
-					itemIndex,
-				});
-			},
-		});
-		return { cancelled: true, id: rewardId };
+		const lookup = { itemIndex, deadline };
+		const issued = () =>
+			itemError(
+				this,
+				itemIndex,
+				`Reward ${rewardId} was issued, so it can no longer be cancelled`,
+				'Referral Factory has issued this reward (it may have been paid out). Check it in Referral Factory.',
+			);
+		const gone = () => {
+			if (strict) {
+				throw itemError(this, itemIndex, `No due reward with ID ${rewardId} was found`, 'It was cancelled already, or the ID is not a reward\'s: check it with Reward → Get Many (Status: Due).');
+			}
+			return { cancelled: true, id: rewardId, outcome: 'gone' };
+		};
+		if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {
+			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
+			return gone();
+		}
+		const sent = await settle(
+			createOnce(client, {
+				itemIndex,
+				deadline,
+				send: async () => {
+					await client.request('POST', apiPath('rewards', 'cancel', rewardId), {
+						itemIndex,
+						deadline,
+						idempotent: false,
+						notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due).' },
+					});
+					return true;
+				},
+				find: async () => {
+					const found = await findReward(client, rewardId, lookup);
+					if (found === undefined) return true;
+					if (found.state === 'due') return undefined;
+					throw issued();
+				},
+			}),
+		);
+		if (sent.ok) return { cancelled: true, id: rewardId, outcome: 'cancelled' };
+		if (!isRefusal(sent.error)) throw sent.error;
+		const found = await findReward(client, rewardId, lookup);
+		if (found?.state === 'issued') throw issued();
+		if (found !== undefined) throw sent.error;
+		return gone();
 	},
 });

@@ -1,49 +1,80 @@
-import type { IDataObject, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { createOnce } from '../../helpers/create-once';
-import { dueRewardFields, readRewardId, readRewardType, rewardState } from '../../helpers/reward';
-import { apiPath, unwrapData } from '../../transport';
-import { defineOperation } from '../operation';
+import { settle } from '../../helpers/settle';
+import { dueRewardFields, findReward, oncePerReward, readRewardId, rewardsInState } from '../../helpers/reward';
+import { itemError } from '../../helpers/validation';
+import { apiPath, isRefusal, unwrapData } from '../../transport';
+import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
  * Issues a due reward (POST /rewards/issue/{id}, §3.9 R7). Issuing may pay out money (Tremendous, Stripe), so it is
- * never sent twice: after a lost answer the reward's state is read first: issued → done (by this run); still due →
- * sent again; neither → an error that says so.
+ * never sent twice, not even to an API that would pay an issued reward again:
+ * - one item per reward ID in a run sends it (`oncePerReward`); another item with the same ID gets its result;
+ * - before sending, the reward must not be issued already (the run's reward lists, `rewardsInState`); if it is, the
+ *   item succeeds with `outcome: 'alreadyIssued'` (a re-run, Retry On Fail), or fails with Fail If Already Done;
+ * - after a lost answer the reward is looked for afresh in every type's lists before anything is sent again:
+ *   issued → done (by this run); still due → sent again; in no list → an error that says so;
+ * - when Referral Factory refuses the call (404, 422 …) and the reward is found issued, it was issued before.
  */
 export const issue = defineOperation({
 	resource: 'reward',
 	operation: 'issue',
 	properties: dueRewardFields,
+	alreadyDone: 'the reward was issued already (by an earlier run, say)',
 	prepare(itemIndex) {
-		return { rewardId: readRewardId(this, itemIndex), type: readRewardType(this, itemIndex) };
+		return { rewardId: readRewardId(this, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
 	},
-	async execute({ client, itemIndex, request: { rewardId, type } }) {
+	async execute({ client, itemIndex, request: { rewardId, strict } }) {
 		const deadline = client.deadline();
-		const { record } = await createOnce<IDataObject>(client, {
-			itemIndex,
-			deadline,
-			send: async () => {
-				const response = await client.request('POST', apiPath('rewards', 'issue', rewardId), {
+		const lookup = { itemIndex, deadline };
+		const alreadyIssued = (reward: IDataObject): IDataObject => {
+			if (strict) {
+				throw itemError(this, itemIndex, `Reward ${rewardId} was issued already`, "Nothing was sent again. To let such items pass, turn off Options › 'Fail If Already Done'.");
+			}
+			return { ...reward, outcome: 'alreadyIssued' };
+		};
+
+		const issueOnce = async (): Promise<IDataObject> => {
+			if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {
+				const issued = (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
+				if (issued) return alreadyIssued(issued.reward);
+			}
+			const sent = await settle(
+				createOnce<IDataObject>(client, {
 					itemIndex,
 					deadline,
-					idempotent: false,
-					notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
-				});
-				const reward = unwrapData<IDataObject | undefined>(response);
-				return reward && typeof reward === 'object' && !Array.isArray(reward) ? reward : { id: rewardId, status: 'issued' };
-			},
-			find: async () => {
-				const found = await rewardState(client, type, rewardId, { itemIndex, deadline });
-				if (found?.state === 'issued') return found.reward;
-				if (found?.state === 'due') return undefined;
-				throw new NodeApiError(this.getNode(), { httpCode: '404' } as JsonObject, {
-					message: `Reward ${rewardId} is neither due nor issued any more [item ${itemIndex}]`,
-					description: 'An answer from Referral Factory was lost and the reward has since left the due list without being issued (cancelled?). Check it in Referral Factory before issuing again.',
-					itemIndex,
-				});
-			},
-		});
-		return record;
+					send: async () => {
+						const response = await client.request('POST', apiPath('rewards', 'issue', rewardId), {
+							itemIndex,
+							deadline,
+							idempotent: false,
+							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
+						});
+						const reward = unwrapData<IDataObject | undefined>(response);
+						return reward && typeof reward === 'object' && !Array.isArray(reward) ? reward : { id: rewardId, status: 'issued' };
+					},
+					find: async () => {
+						const found = await findReward(client, rewardId, lookup);
+						if (found?.state === 'issued') return found.reward;
+						if (found?.state === 'due') return undefined;
+						throw itemError(
+							this,
+							itemIndex,
+							`Reward ${rewardId} is neither due nor issued any more`,
+							'An answer from Referral Factory was lost and the reward has since left the due list without being issued (cancelled?). Check it in Referral Factory before issuing again.',
+						);
+					},
+				}),
+			);
+			if (sent.ok) return { ...sent.value.record, outcome: 'issued' };
+			if (!isRefusal(sent.error)) throw sent.error;
+			const found = await findReward(client, rewardId, lookup);
+			if (found?.state !== 'issued') throw sent.error;
+			return alreadyIssued(found.reward);
+		};
+
+		const { result, earlier } = await oncePerReward(client, rewardId, itemIndex, issueOnce);
+		return earlier === undefined ? result : alreadyIssued(result);
 	},
 });
