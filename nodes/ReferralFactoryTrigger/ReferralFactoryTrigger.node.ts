@@ -18,7 +18,7 @@ import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, unwrapData } from '../ReferralFactory/transport';
 import { EVENTS, properties, type TriggerEvent } from './description';
 import { deliveryItem, eventOf } from './payload';
-import { registration } from './registration';
+import { deliveryAllowed, registration, SECRET_PARAMETER } from './registration';
 
 const SECRET_CREDENTIAL = 'referralFactoryWebhookApi';
 
@@ -115,6 +115,10 @@ export class ReferralFactoryTrigger implements INodeType {
 		};
 		const setup = this.getNodeParameter('setup', 'automatic') as string;
 
+		if (setup === 'automatic' && !deliveryAllowed(this.getWorkflowStaticData('node'), (this.getQueryData() as IDataObject)[SECRET_PARAMETER], sameSecret)) {
+			answer(401, { message: 'Unauthorized: this URL takes deliveries only from the Referral Factory registration it made' });
+			return { noWebhookResponse: true };
+		}
 		if (setup === 'dashboard' && this.getNodeParameter('authentication', 'none') === 'headerSecret') {
 			const credential = await this.getCredentials<{ headerName?: string; secret?: string }>(SECRET_CREDENTIAL);
 			const header = this.getHeaderData()[String(credential.headerName ?? '').trim().toLowerCase()];

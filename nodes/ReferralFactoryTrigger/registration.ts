@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import type { IDataObject, IHookFunctions, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -20,6 +22,10 @@ import { EVENTS, type TriggerEvent } from './description';
  * "Listen for test event" in the editor registers the test URL the same way (mode `manual`) and removes it after the
  * test. That registration is kept apart (`test` in the static data), so testing a published workflow never
  * removes or replaces its production registration.
+ *
+ * Each registration's URL carries a secret of its own in the query string (`?secret=…`, made at random when it is
+ * registered and kept beside its id): Referral Factory signs nothing (§5.1), so this is how a delivery proves it
+ * comes from the registration. The webhook refuses a delivery without it (`deliveryAllowed`).
  */
 
 interface Wanted {
@@ -35,9 +41,14 @@ interface Registered {
 	registrationId?: string;
 	rewardId?: string;
 	registeredFor?: string;
-	/** The URL registered: tells the test registration from the production one when n8n removes one. */
+	/** The URL registered, without its secret: tells the test registration from the production one when n8n removes one. */
 	url?: string;
+	/** The secret in the registered URL's query string. */
+	secret?: string;
 }
+
+/** The query parameter that carries a registration's secret. */
+export const SECRET_PARAMETER = 'secret';
 
 const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
 
@@ -53,7 +64,7 @@ function slotFor(ctx: IHookFunctions, data: IDataObject, purpose: 'create' | 'de
 	return isObject(data.test) && data.test.url === url ? (data.test as Registered & IDataObject) : data;
 }
 
-const KEYS = ['registrationId', 'rewardId', 'registeredFor', 'url'];
+const KEYS = ['registrationId', 'rewardId', 'registeredFor', 'url', 'secret'];
 
 /** Forgets a registration: the production one's keys, or the whole test entry. */
 function forget(data: IDataObject, slot: IDataObject): void {
@@ -94,10 +105,11 @@ function idIn(response: unknown): string | undefined {
 
 const isNotFound = (error: unknown) => error instanceof NodeApiError && String(error.httpCode) === '404';
 
-function failed(node: INode, doing: string, error: unknown): NodeApiError {
+function failed(ctx: IHookFunctions, doing: string, error: unknown): NodeApiError {
 	const cause = error instanceof NodeApiError ? error : undefined;
-	return new NodeApiError(node, { message: String((error as Error)?.message ?? error) } as JsonObject, {
-		message: `Could not ${doing}: ${cause?.message ?? String((error as Error)?.message ?? error)}`,
+	const workflow = ctx.getWorkflow().name;
+	return new NodeApiError(ctx.getNode(), { message: String((error as Error)?.message ?? error) } as JsonObject, {
+		message: `Could not ${doing}${workflow ? ` for workflow "${workflow}"` : ''}: ${cause?.message ?? String((error as Error)?.message ?? error)}`,
 		description: cause?.description ?? 'Check the Referral Factory credential and try again.',
 		httpCode: cause?.httpCode ?? undefined,
 	});
@@ -112,7 +124,7 @@ async function unregister(ctx: IHookFunctions, client: ApiClient, registered: Re
 		(error: unknown) => error,
 	);
 	if (outcome !== undefined && !isNotFound(outcome)) {
-		throw failed(ctx.getNode(), 'remove the trigger’s registration from Referral Factory', outcome);
+		throw failed(ctx, 'remove the trigger’s registration from Referral Factory', outcome);
 	}
 }
 
@@ -133,11 +145,14 @@ export const registration = {
 		const registered = slotFor(this, data, 'create');
 		await unregister(this, client, registered);
 		for (const key of KEYS) delete registered[key];
+		const secret = randomBytes(24).toString('base64url');
+		const url = new URL(String(target.body.url));
+		url.searchParams.set(SECRET_PARAMETER, secret);
 		// POST is not resent after an ambiguous failure (it could register twice); the PUT for a reward replaces.
 		const response = await client
 			.request(target.method, target.path, {
 				surface: 'n8n',
-				body: target.body,
+				body: { ...target.body, url: url.toString() },
 				idempotent: target.method === 'PUT',
 				notFound: target.rewardId
 					? { message: `Referral Factory has no reward ${target.rewardId}`, description: 'Pick the reward again from the list.' }
@@ -147,7 +162,7 @@ export const registration = {
 				(answer) => ({ answer }),
 				(error: unknown) => ({ error }),
 			);
-		if ('error' in response) throw failed(this.getNode(), 'register the trigger with Referral Factory', response.error);
+		if ('error' in response) throw failed(this, 'register the trigger with Referral Factory', response.error);
 		const id = idIn(response.answer);
 		if (id === undefined && target.rewardId === undefined) {
 			throw new NodeApiError(this.getNode(), { body: (response.answer ?? null) as JsonObject } as JsonObject, {
@@ -159,6 +174,7 @@ export const registration = {
 		if (target.rewardId !== undefined) registered.rewardId = target.rewardId;
 		registered.registeredFor = target.signature;
 		registered.url = String(target.body.url);
+		registered.secret = secret;
 		return true;
 	},
 
@@ -171,3 +187,16 @@ export const registration = {
 		return true;
 	},
 };
+
+/**
+ * Whether a delivery to an automatically registered trigger may start the workflow: its `secret` query parameter
+ * must be the secret of the production or the test registration (compared by `same`, in constant time). A
+ * registration made before secrets were added (0.2: an id stored without one) still delivers without it until the
+ * workflow is published again; a trigger with no registration at all accepts nothing.
+ */
+export function deliveryAllowed(data: IDataObject, given: unknown, same: (given: unknown, expected: string) => boolean): boolean {
+	const slots = [data, isObject(data.test) ? data.test : {}] as Registered[];
+	const secrets = slots.map((slot) => slot.secret).filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+	if (secrets.length > 0) return secrets.some((secret) => same(given, secret));
+	return slots.some((slot) => slot.registrationId !== undefined || slot.rewardId !== undefined);
+}

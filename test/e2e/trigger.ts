@@ -3,8 +3,8 @@
  * trigger with a `webhookId` followed by an HTTP Request node that posts the trigger's item to the sandbox's sink,
  * which is how these checks see an execution. Checks:
  * activation registers the production URL with the sandbox once; a lead added through the API starts an execution
- * with the normalised lead; a dashboard delivery with the right secret starts one, with a wrong secret gets 401 and
- * starts none; after a restart the same registration still delivers (n8n registers only on first activation);
+ * with the normalised lead; a delivery without the registration's secret gets 401 and starts none; a dashboard
+ * delivery with the right secret starts one, with a wrong secret gets 401 and starts none; after a restart the same registration still delivers (n8n registers only on first activation);
  * unpublishing (through n8n's REST API, as the editor does) deletes the registration, leaving nothing.
  */
 import assert from 'node:assert/strict';
@@ -32,16 +32,18 @@ async function sinkHolds(sandbox: Sandbox, count: number, timeoutMs = 30_000): P
 	return sandbox.sink as SinkEntry[];
 }
 
+const REFUSED = { message: 'Unauthorized: this URL takes deliveries only from the Referral Factory registration it made' };
+
 /**
- * Waits until n8n serves the trigger's production URL: a probe with an event the trigger does not listen for is
- * answered 200 `{started: false}` (and starts nothing) once the workflow is active, 404 before.
+ * Waits until n8n serves the trigger's production URL: a probe (without the registration's secret) is answered by
+ * the trigger with 401 (and starts nothing) once the workflow is active, by n8n with 404 before.
  */
 async function webhookLive(url: string, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'probe' }) });
 		const text = await response.text();
-		if (response.status === 200) return assert.deepEqual(JSON.parse(text), { received: true, started: false });
+		if (response.status === 401) return assert.deepEqual(JSON.parse(text), REFUSED);
 		if (Date.now() > deadline) throw new Error(`${url} still answers ${response.status}: ${text.slice(0, 200)}`);
 		await sleep(200);
 	}
@@ -65,9 +67,11 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 		// n8n activates published workflows after it reports ready.
 		await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
 		assert.deepEqual(
-			sandbox.webhooks.registrations.map((r) => [r.url, r.event, r.campaign_id, r.sources, r.deleted_at]),
+			sandbox.webhooks.registrations.map((r) => [r.url.split('?')[0], r.event, r.campaign_id, r.sources, r.deleted_at]),
 			[[`${base}/webhook/${JOIN_HOOK}/referral-factory`, 'user.join', 1, ['Referred'], null]],
 		);
+		// The registered URL carries the registration's own secret.
+		assert.match(new URL(sandbox.webhooks.registrations[0].url).searchParams.get('secret') ?? '', /^[A-Za-z0-9_-]{32}$/);
 	});
 
 	if (!registered) console.log(served.n8n().output().split('\n').filter((line) => /error|trigger|activat|webhook|referral/i.test(line)).slice(-30).join('\n'));
@@ -85,6 +89,18 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 		await sandbox.webhooks.settled();
 		// The referrer joined through the API (source Api), not Referred: one delivery, one execution.
 		assert.deepEqual(sandbox.webhooks.deliveries.map((d) => [d.event, d.status]), [['user.join', 200]]);
+	});
+
+	await check('a delivery to the trigger’s URL without its registration’s secret gets 401 and starts nothing', async () => {
+		const forged = await fetch(`${base}/webhook/${JOIN_HOOK}/referral-factory`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ event: 'user.join', id: 99, email: 'mallory@example.com', campaign_id: 1 }),
+		});
+		assert.equal(forged.status, 401);
+		assert.deepEqual(await forged.json(), REFUSED);
+		await sleep(1_500);
+		assert.equal(sandbox.sink.length, 1, 'an execution started for a delivery without the secret');
 	});
 
 	await check('a dashboard delivery with the right secret starts an execution', async () => {

@@ -50,7 +50,7 @@ export class TriggerWorkflow {
 			credentials,
 			webhookId: WEBHOOK_ID,
 		};
-		this.workflow = new Workflow({ id: 'wf-trigger', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {} });
+		this.workflow = new Workflow({ id: 'wf-trigger', name: 'Referrals to CRM', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {} });
 	}
 
 	get staticData(): IDataObject {
@@ -114,10 +114,13 @@ export class TriggerWorkflow {
 	}
 
 	private async deliver(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		if (req.url !== `/webhook/${WEBHOOK_ID}/referral-factory` || req.method !== 'POST') {
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		if (url.pathname !== `/webhook/${WEBHOOK_ID}/referral-factory` || req.method !== 'POST') {
 			res.writeHead(404).end();
 			return;
 		}
+		// What n8n's server (express) gives the webhook as its query data.
+		(req as IncomingMessage & { query?: unknown }).query = Object.fromEntries(url.searchParams);
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const text = Buffer.concat(chunks).toString('utf8');

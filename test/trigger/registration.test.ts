@@ -26,6 +26,19 @@ async function published(parameters: INodeParameters, credential = t.credential)
 	return trigger;
 }
 
+/** A registered URL: the trigger's URL, and the secret in its query string. */
+function split(registered: string) {
+	const url = new URL(registered);
+	const secret = url.searchParams.get('secret');
+	url.search = '';
+	return { url: url.toString(), secret };
+}
+
+/** POSTs a delivery to the trigger as a sender would, to `url` (with or without a secret). */
+async function post(url: string, body: Record<string, unknown>) {
+	return await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
 /** A referrer and a lead they brought, through the public API (as another integration would add them). */
 async function referrerAndLead() {
 	const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
@@ -39,9 +52,12 @@ describe('Referral Factory Trigger, registered automatically', () => {
 
 		const registrations = await t.client.webhooks();
 		expect(registrations).toEqual([
-			expect.objectContaining({ url: wf.productionUrl, event: 'user.join', campaign_id: 1, sources: ['Referred'], deleted_at: null }),
+			expect.objectContaining({ url: expect.any(String), event: 'user.join', campaign_id: 1, sources: ['Referred'], deleted_at: null }),
 		]);
 		expect(wf.staticData.registrationId).toBe(String(registrations[0].id));
+		// The URL registered is the production URL with the registration's own secret, kept in the static data.
+		expect(split(registrations[0].url)).toEqual({ url: wf.productionUrl, secret: wf.staticData.secret });
+		expect(wf.staticData.secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
 		const { referrer, lead } = await referrerAndLead();
 		await t.client.deliveries();
 
@@ -95,7 +111,8 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		await t.client.deliveries();
 
 		const registered = (await t.client.requests()).find((r) => r.path === '/api/n8n/rewards/9');
-		expect(registered).toMatchObject({ method: 'PUT', body: { url: wf.productionUrl, event: 'reward_issued', reward_id: '9' } });
+		expect(registered).toMatchObject({ method: 'PUT', body: { event: 'reward_issued', reward_id: '9' } });
+		expect(split((registered!.body as { url: string }).url)).toEqual({ url: wf.productionUrl, secret: wf.staticData.secret });
 		expect(wf.runs).toHaveLength(1);
 		expect(wf.runs[0][0].json).toMatchObject({
 			event: 'reward_issued',
@@ -123,14 +140,15 @@ describe('Referral Factory Trigger, registered automatically', () => {
 
 		expect(await wf.lifecycle('checkExists', { test: true })).toBe(false);
 		await wf.lifecycle('create', { test: true });
-		const testUrl = (await t.client.webhooks()).find((r) => r.url !== wf.productionUrl)?.url;
+		const testSecret = (wf.staticData.test as { secret?: string }).secret;
 		await wf.lifecycle('delete', { test: true });
 
-		expect(testUrl).toBe(wf.productionUrl.replace('/webhook/', '/webhook-test/'));
-		expect((await t.client.webhooks()).map((r) => [r.url, r.deleted_at === null])).toEqual([
-			[wf.productionUrl, true],
-			[testUrl, false],
+		const registered = (await t.client.webhooks()).map((r) => ({ ...split(r.url), live: r.deleted_at === null }));
+		expect(registered).toEqual([
+			{ url: wf.productionUrl, secret: wf.staticData.secret, live: true },
+			{ url: wf.productionUrl.replace('/webhook/', '/webhook-test/'), secret: testSecret, live: false },
 		]);
+		expect(testSecret).not.toBe(wf.staticData.secret);
 		expect(wf.staticData.registrationId).toBe(production);
 		expect(wf.staticData.test).toBeUndefined();
 	});
@@ -164,7 +182,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 	it('a campaign Referral Factory does not know: says which, and registers nothing', async () => {
 		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userJoined', campaignId: campaign('999'), sources: ['Referred'] }, credential: t.credential });
 
-		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory: Referral Factory has no campaign 999');
+		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory for workflow "Referrals to CRM": Referral Factory has no campaign 999');
 		expect(await t.client.webhooks()).toEqual([]);
 		expect(trigger.staticData).toEqual({});
 	});
@@ -173,7 +191,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		const credential = addCredential({ accessToken: 'rf_not_the_token', baseUrl: t.sandbox.baseUrl });
 		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userQualified', campaignId: campaign() }, credential });
 
-		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory: Referral Factory rejected the access token');
+		await expect(trigger.lifecycle('create')).rejects.toThrow('Could not register the trigger with Referral Factory for workflow "Referrals to CRM": Referral Factory rejected the access token');
 	});
 
 	it('no reward picked: says so before anything is sent', async () => {
@@ -185,10 +203,99 @@ describe('Referral Factory Trigger, registered automatically', () => {
 
 	it('a delivery of another event (a registration n8n never removed) starts nothing', async () => {
 		const wf = await published({ event: 'userQualified', campaignId: campaign() });
-		const stray = await fetch(wf.productionUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'user.join', id: 5, email: 'x@example.com' }) });
+		const [registration] = await t.client.webhooks();
+		const stray = await post(registration.url, { event: 'user.join', id: 5, email: 'x@example.com' });
 
 		expect(stray.status).toBe(200);
 		expect(await stray.json()).toEqual({ received: true, started: false });
 		expect(wf.runs).toEqual([]);
+	});
+
+	describe("a delivery proves it comes from the trigger's registration", () => {
+		it.each([
+			['without the secret', (url: string) => split(url).url],
+			['with a wrong secret', (url: string) => `${split(url).url}?secret=${'x'.repeat(32)}`],
+		])('%s: 401, and nothing starts (not even a body without an event)', async (_how, address) => {
+			const wf = await published({ event: 'userQualified', campaignId: campaign() });
+			const [registration] = await t.client.webhooks();
+
+			const forged = await post(address(registration.url), { id: 5, email: 'x@example.com', qualified_at: '2026-11-29' });
+
+			expect(forged.status).toBe(401);
+			expect(await forged.json()).toEqual({ message: 'Unauthorized: this URL takes deliveries only from the Referral Factory registration it made' });
+			expect(wf.runs).toEqual([]);
+		});
+
+		it('with its secret, a body without an event counts as the registered event', async () => {
+			const wf = await published({ event: 'userQualified', campaignId: campaign() });
+			const [registration] = await t.client.webhooks();
+
+			const delivered = await post(registration.url, { id: 5, email: 'x@example.com', qualified_at: '2026-11-29' });
+
+			expect(delivered.status).toBe(200);
+			expect(wf.runs).toHaveLength(1);
+			expect(wf.runs[0][0].json).toMatchObject({ event: 'user.qualified', id: 5, email: 'x@example.com' });
+		});
+
+		it("the editor's test registration has its own secret, which the trigger takes while it is live", async () => {
+			const wf = await published({ event: 'userQualified', campaignId: campaign() });
+			await wf.lifecycle('create', { test: true });
+			const testSecret = (wf.staticData.test as { secret: string }).secret;
+
+			const delivered = await post(`${wf.productionUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 6 });
+			await wf.lifecycle('delete', { test: true });
+			const after = await post(`${wf.productionUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 7 });
+
+			expect([delivered.status, after.status]).toEqual([200, 401]);
+			expect(wf.runs.map((run) => run[0].json.id)).toEqual([6]);
+		});
+
+		it('a registration made by 0.2 (an id, no secret) still delivers without one until the workflow is published again', async () => {
+			const wf = await published({ event: 'userQualified', campaignId: campaign() });
+			delete wf.staticData.secret;
+
+			const legacy = await post(wf.productionUrl, { event: 'user.qualified', id: 8 });
+
+			expect(legacy.status).toBe(200);
+			expect(wf.runs).toHaveLength(1);
+		});
+
+		it('a trigger that registered nothing takes no delivery', async () => {
+			trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userQualified', campaignId: campaign() }, credential: t.credential });
+			await trigger.listen();
+
+			const unregistered = await post(trigger.productionUrl, { event: 'user.qualified', id: 9 });
+
+			expect(unregistered.status).toBe(401);
+			expect(trigger.runs).toEqual([]);
+		});
+	});
+
+	it('unpublishing while the editor is listening for a test event removes the production registration only', async () => {
+		const wf = await published({ event: 'userQualified', campaignId: campaign() });
+		await wf.lifecycle('create', { test: true });
+		const test = { ...(wf.staticData.test as Record<string, unknown>) };
+
+		await wf.lifecycle('delete');
+
+		expect((await t.client.webhooks()).map((r) => [split(r.url).url, r.deleted_at === null])).toEqual([
+			[wf.productionUrl, false],
+			[wf.productionUrl.replace('/webhook/', '/webhook-test/'), true],
+		]);
+		expect(wf.staticData).toEqual({ test });
+	});
+
+	it('a failed registration names the workflow and the cause, and the next publish recovers', async () => {
+		await t.client.addFault({ method: 'POST', path: '/n8n/webhooks', status: 503, times: 1 });
+		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userQualified', campaignId: campaign() }, credential: t.credential });
+		await trigger.listen();
+
+		await expect(trigger.activate()).rejects.toThrow(/^Could not register the trigger with Referral Factory for workflow "Referrals to CRM": /);
+		expect(trigger.staticData).toEqual({});
+		await trigger.activate();
+
+		const registrations = await t.client.webhooks();
+		expect(registrations.map((r) => r.deleted_at === null)).toEqual([true]);
+		expect(split(registrations[0].url).secret).toBe(trigger.staticData.secret);
 	});
 });
