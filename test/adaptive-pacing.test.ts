@@ -72,10 +72,11 @@ describe('pacing against the sandbox', () => {
 	const t = useSandbox();
 
 	it.each([
-		[true, 'X-RateLimit-Remaining 0 holds the node until X-RateLimit-Reset: none refused'],
-		[false, 'without those headers the same run is refused'],
-	])('headers %s: %s, although the credential allows four times the server', async (headers) => {
-		await t.client.configure({ rateLimit: 5, rateWindowMs: 1_000, rateLimitHeaders: headers, retryAfterHeader: false });
+		[true, 'seconds', 'X-RateLimit-Remaining 0 holds the node until X-RateLimit-Reset (seconds from now): none refused'],
+		[true, 'unix', 'X-RateLimit-Remaining 0 holds the node until X-RateLimit-Reset (a Unix time): none refused'],
+		[false, 'seconds', 'without those headers the same run is refused'],
+	])('headers %s (%s): %s, although the credential allows four times the server', async (headers, rateLimitResetFormat) => {
+		await t.client.configure({ rateLimit: 5, rateWindowMs: 1_000, rateLimitHeaders: headers, rateLimitResetFormat, retryAfterHeader: false });
 		const credential = addCredential({ accessToken: t.sandbox.token, baseUrl: t.sandbox.baseUrl, rateLimit: 20, rateLimitWindow: 1, adaptivePacing: false });
 
 		const { items, error } = await runReferralFactoryNode({

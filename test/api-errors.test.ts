@@ -70,6 +70,23 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		);
 	});
 
+	it('422 with its errors as a list of {field, message} reads the same', async () => {
+		await t.client.configure({ errorStyle: 'list' });
+
+		const run = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({
+				additionalFields: { customFields: { field: [{ label: 'Shoe Size', value: '42' }] } },
+			}),
+			input: nathan,
+		});
+
+		const error = expectApiError(run, '422');
+		expect(error.message).toBe(
+			"Referral Factory did not accept the request: 'Custom Fields › Field 1 › Field Name or ID': The selected meta.0.field is invalid [item 0]",
+		);
+	});
+
 	it('422 with only a message still says what Referral Factory said', async () => {
 		await t.client.addFault({ status: 422, path: '/users', body: { message: 'The campaign is paused.' } });
 

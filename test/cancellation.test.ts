@@ -56,3 +56,59 @@ describe('a stopped execution stops', () => {
 		expect(Date.now() - started).toBeLessThan(1_000);
 	});
 });
+
+/** Resolves with the run, or fails if it is still going after `ms` (the wait it was in was not ended). */
+async function endsWithin<T>(finished: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const late = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`the run was still going ${ms} ms after the stop`)), ms);
+	});
+	try {
+		return await Promise.race([finished, late]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/*
+ * Each place a run waits, stopped on its own: the wait ends at once, nothing more is sent, and no timer is left
+ * behind. Each on a sandbox of its own (so a limiter of its own): a 429 holds back its token for the whole
+ * Retry-After, and a one-a-window limit for the whole window.
+ */
+describe("a stop ends the wait a 429's Retry-After asks for", () => {
+	const s = useSandbox();
+
+	it('a 30 s Retry-After: over at the stop, and nothing sent after it', async () => {
+		await s.client.addFault({ status: 429, retryAfter: 30, path: '/users', method: 'POST', times: 1 });
+		const credential = addCredential({ accessToken: s.sandbox.token, baseUrl: s.sandbox.baseUrl });
+		const { stop, finished } = startReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { retryFor: 120 } }), input: customers(1) });
+		while (!(await s.client.requests()).some((r) => r.status === 429)) await sleep(20);
+
+		stop();
+		const stoppedAt = Date.now();
+		const run = await endsWithin(finished, 5_000);
+
+		expect(run.items).toEqual([]);
+		expect((await s.client.requests()).filter((r) => r.at > stoppedAt)).toEqual([]);
+	});
+});
+
+describe("a stop ends the waits for the token's next window", () => {
+	const s = useSandbox();
+
+	it('one request per 30 s, three items: the two queued end at the stop, and so does the limiter\'s pacing wait', async () => {
+		const credential = addCredential({ accessToken: s.sandbox.token, baseUrl: s.sandbox.baseUrl, rateLimit: 1, rateLimitWindow: 30 });
+		const { stop, finished } = startReferralFactoryNode({ credential, parameters: addReferrerParameters({ options: { concurrency: 3 } }), input: customers(3, 'queued.example.com') });
+		while ((await s.client.requests()).length < 1) await sleep(20);
+		const limiter = existingLimiter(limiterKey(s.sandbox.token, s.sandbox.baseUrl))!;
+		while (limiter.queued < 2 || !limiter.pacing) await sleep(10);
+
+		stop();
+		await endsWithin(finished, 5_000);
+
+		expect(limiter.queued).toBe(0);
+		expect(await s.client.requests()).toHaveLength(1);
+		// Nobody waits, so the limiter's own wait for the window (a timer) is over too.
+		expect(limiter.pacing).toBe(false);
+	});
+});

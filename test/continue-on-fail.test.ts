@@ -48,6 +48,37 @@ describe('Continue On Fail', () => {
 		expect((await t.client.users()).map((u) => u.email).sort()).toEqual(['ann@example.com', 'bob@example.com', 'taken@example.com']);
 	});
 
+	it('several error items of each of two causes, each paired with its own item and naming it', async () => {
+		await t.client.configure({ duplicates: 'reject' });
+		for (const email of ['t1@example.com', 't2@example.com']) await t.client.createUser({ campaign_id: 1, first_name: 'Taken', email });
+		await t.client.clearRequests();
+		const input = [
+			{ firstName: 'Bad', email: 'bad-1' },
+			{ firstName: 'Taken', email: 't1@example.com' },
+			{ firstName: 'Ann', email: 'ann@example.com' },
+			{ firstName: 'Bad', email: 'bad-3' },
+			{ firstName: 'Taken', email: 't2@example.com' },
+			{ firstName: 'Bad', email: 'bad-5' },
+		];
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ ifExists: 'fail', options: { concurrency: 3 } }),
+			input,
+			continueOnFail: true,
+		});
+
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.pairedItem, item.json.error ?? item.json.email])).toEqual([
+			[{ item: 0 }, `'Email' is not a valid email address: "bad-1" [item 0]`],
+			[{ item: 1 }, 't1@example.com is already a referrer in campaign 1 [item 1]'],
+			[{ item: 2 }, 'ann@example.com'],
+			[{ item: 3 }, `'Email' is not a valid email address: "bad-3" [item 3]`],
+			[{ item: 4 }, 't2@example.com is already a referrer in campaign 1 [item 4]'],
+			[{ item: 5 }, `'Email' is not a valid email address: "bad-5" [item 5]`],
+		]);
+	});
+
 	it('without Continue On Fail refuses the whole run when any item is invalid, before sending anything', async () => {
 		const { items, error } = await runReferralFactoryNode({
 			credential: t.credential,

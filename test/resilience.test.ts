@@ -45,7 +45,8 @@ describe('retries only what is safe, and never adds the same person twice', () =
 		expect(sent.filter((p) => p.startsWith('POST /users/search'))).toEqual(['POST /users/search 200']);
 	});
 
-	it('honours Retry-After on a 429 and then adds the person', async () => {
+	it.each(['seconds', 'date'] as const)('honours Retry-After (as %s) on a 429 and then adds the person', async (retryAfterFormat) => {
+		await t.client.configure({ retryAfterFormat });
 		await t.client.addFault({ status: 429, retryAfter: 1, path: '/users', method: 'POST', times: 1 });
 
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters({ options: quick }), input: nathan });

@@ -77,6 +77,15 @@ describe('the access token never appears in an output, an error or a log', () =>
 			setup: () => t.client.addFault({ status: 500, echoAuthorization: true, times: 1000 }),
 			outcome: /Authorization: Bearer \[hidden\]/,
 		},
+		{
+			// The same in a 422 whose field errors are a list: the scrubbing reaches into lists too.
+			name: 'a 422 whose list of field errors quotes the Authorization header back',
+			setup: async () => {
+				await t.client.configure({ errorStyle: 'list' });
+				await t.client.addFault({ status: 422, echoAuthorization: true, times: 1000 });
+			},
+			outcome: /'request': Upstream error\. Request headers: Authorization: Bearer \[hidden\]/,
+		},
 	];
 
 	describe.each([false, true])('Continue On Fail: %s', (continueOnFail) => {

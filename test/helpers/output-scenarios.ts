@@ -85,10 +85,21 @@ export const OUTPUT_SCENARIOS: Record<string, Record<string, (seeded: Seeded) =>
 	},
 };
 
-/** Every scenario's output items for one operation, each run on freshly seeded data. */
-export async function scenarioOutputs(client: SandboxClient, credential: { id: string; name: string }, resource: string, operation: string): Promise<IDataObject[]> {
+/**
+ * Every scenario's output items for one operation, each run on freshly seeded data; `config`: the sandbox's switches
+ * for the runs (a variant of the API), set after the seeding.
+ */
+export async function scenarioOutputs(
+	client: SandboxClient,
+	credential: { id: string; name: string },
+	resource: string,
+	operation: string,
+	config: Record<string, unknown> = {},
+): Promise<IDataObject[]> {
 	const items: IDataObject[] = [];
-	for (const run of OUTPUT_SCENARIOS[resource][operation](await seed(client))) {
+	const seeded = await seed(client);
+	if (Object.keys(config).length > 0) await client.configure(config);
+	for (const run of OUTPUT_SCENARIOS[resource][operation](seeded)) {
 		const { items: output, error } = await runReferralFactoryNode({ credential, parameters: run.parameters, input: run.input ?? [{}] });
 		if (error) throw new Error(`${resource} → ${operation}: ${error.message}`);
 		items.push(...output.map((item) => item.json));

@@ -8,8 +8,12 @@ export interface SandboxConfig {
 	rateWindowMs: number;
 	/** Whether a 429 carries a Retry-After header (the real API documents none). */
 	retryAfterHeader: boolean;
-	/** Whether every answer carries X-RateLimit-Limit, -Remaining and -Reset (seconds to the window's next slot); none is documented. */
+	/** Whether every answer carries X-RateLimit-Limit, -Remaining and -Reset; none is documented. */
 	rateLimitHeaders: boolean;
+	/** Retry-After as `seconds` (a number) or an HTTP `date` (RFC 9110 allows both; the API documents neither). */
+	retryAfterFormat: 'seconds' | 'date';
+	/** X-RateLimit-Reset as `seconds` to the window's next slot, or the `unix` time of it (both are in use elsewhere). */
+	rateLimitResetFormat: 'seconds' | 'unix';
 	/**
 	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
 	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
@@ -20,8 +24,11 @@ export interface SandboxConfig {
 	 * source says the API pays twice; `allow` shows whether the node itself never issues twice.
 	 */
 	reissue: 'refuse' | 'allow';
-	/** `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4). */
-	errorStyle: 'documented' | 'plain';
+	/**
+	 * `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4); `list`:
+	 * {message, errors:[{field,message}]} (a list at the top, as other APIs answer; the node reads it too).
+	 */
+	errorStyle: 'documented' | 'plain' | 'list';
 	/** `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone), so every way to find a list's end is tested. */
 	envelope: 'full' | 'links' | 'meta' | 'bare';
 	/** Search filters on these fields are dropped, as an API that does not apply them would (§3.4 INFERRED). */
@@ -35,6 +42,27 @@ export interface SandboxConfig {
 	dateFormat: 'date' | 'iso' | 'local';
 	/** Added to the sandbox's clock when it stamps a record: a server clock off from n8n's, or records made in the past. */
 	clockOffsetMs: number;
+	/**
+	 * How a registered delivery is laid out (§7.14: no schema is published): the person `flat` beside `event`, under
+	 * `data` or `user`, or the whole delivery in a one-entry `list`.
+	 */
+	deliveryShape: 'flat' | 'data' | 'user' | 'list';
+	/** A lead's referrer in a delivery: only `referrer_id`, an `object` (the referrer's record, no `referrer_id`), or `flat` referrer_* fields. */
+	deliveryReferrer: 'id' | 'object' | 'flat';
+	/** The field that names the event (`event`, `event_name`, `trigger`), or `none`. */
+	deliveryEvent: 'event' | 'event_name' | 'trigger' | 'none';
+	/**
+	 * A campaign field's `id` (§3.13: a string; its form is not published): a `slug` of its label (`last_name`), or
+	 * `opaque` (`cf_301`), unlike the label in every way.
+	 */
+	fieldIds: 'slug' | 'opaque';
+	/** What POST /rewards/issue answers (§7.12: not published): the issued `reward` under `data`, or a `message` alone. */
+	rewardAnswer: 'reward' | 'message';
+	/**
+	 * How the n8n endpoints answer (§7.15: not published): `webhook` ({webhook: {id}}, the vendor's node reads that;
+	 * qualify {message, user}), `data` ({data: {id}}; qualify {data}), or `bare` ({id}; qualify the user itself).
+	 */
+	n8nAnswer: 'webhook' | 'data' | 'bare';
 	/** Delay before every API answer, in milliseconds. */
 	latencyMs: number;
 	/** Random faults on API requests, from a seeded generator so a run can be repeated; rates are 0…1. */
@@ -108,6 +136,8 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	rateWindowMs: 60_000,
 	retryAfterHeader: true,
 	rateLimitHeaders: false,
+	retryAfterFormat: 'seconds',
+	rateLimitResetFormat: 'seconds',
 	duplicates: 'return-existing',
 	reissue: 'refuse',
 	errorStyle: 'documented',
@@ -116,6 +146,12 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	campaignCount: 30,
 	dateFormat: 'date',
 	clockOffsetMs: 0,
+	fieldIds: 'slug',
+	rewardAnswer: 'reward',
+	n8nAnswer: 'webhook',
+	deliveryShape: 'flat',
+	deliveryReferrer: 'id',
+	deliveryEvent: 'event',
 	latencyMs: 0,
 	chaos: null,
 };

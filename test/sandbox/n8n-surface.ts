@@ -17,8 +17,9 @@ const WRONG_METHOD = 'Method Not Allowed -- You tried to access a resource with 
  * (`POST /webhooks` → `{webhook: {id}}`, `DELETE /webhooks/{id}`; for a reward `PUT /rewards/{id}` and
  * `DELETE /rewards/{id}`), and `POST /users/qualify` with a coupon (or a code, or an email with campaign_id). A
  * coupon is a person's promotion code (§3.1 `promotion`) or an issued coupon reward. The answers the vendor's node
- * passes through are not documented (§7.15): qualify answers `{message, user}` (the PUT answers `{data, message}`),
- * so the node's tolerance for both is exercised; an unknown coupon or webhook is a 404 (INFERRED).
+ * passes through are not documented (§7.15): by default a registration answers `{webhook: {id}}` and qualify
+ * `{message, user}` (the PUT answers `{data, message}`), and `n8nAnswer` switches both to `data` or bare, so the
+ * node's tolerance for each is exercised; an unknown coupon or webhook is a 404 (INFERRED).
  */
 export function n8nRoutes(
 	store: Store,
@@ -26,7 +27,13 @@ export function n8nRoutes(
 	webhooks: Webhooks,
 	qualify: (json: Record<string, unknown>) => HttpAnswer,
 	fail: (status: number, message: string, errors?: Errors) => HttpAnswer,
+	answerStyle: () => 'webhook' | 'data' | 'bare' = () => 'webhook',
 ) {
+	/** A registration's answer, in the configured style. */
+	const registered = (status: number, id: number) => {
+		const style = answerStyle();
+		return new HttpAnswer(status, style === 'webhook' ? { webhook: { id } } : style === 'data' ? { data: { id } } : { id });
+	};
 	const list = (key: string, entries: Array<{ id: unknown; name: string }>) => new HttpAnswer(200, { [key]: entries });
 
 	/** The body of a registration, checked as the API would check it (INFERRED: its checks are not published). */
@@ -45,7 +52,9 @@ export function n8nRoutes(
 			store.users.find((u) => rewards.earned.some((r) => r.coupon === coupon && r.state === 'issued' && r.recipient_id === u.id));
 		if (!holder) return fail(404, 'Coupon not found.');
 		const answer = qualify({ id: holder.id, qualified: true });
-		return new HttpAnswer(answer.status, { message: 'User qualified.', user: (answer.body as { data: unknown }).data });
+		const user = (answer.body as { data: unknown }).data;
+		const style = answerStyle();
+		return new HttpAnswer(answer.status, style === 'webhook' ? { message: 'User qualified.', user } : style === 'data' ? { data: user } : user);
 	};
 
 	return (method: string, segments: string[], json: Record<string, unknown>): HttpAnswer => {
@@ -70,7 +79,7 @@ export function n8nRoutes(
 				// One n8n webhook per reward: a PUT replaces the one before.
 				webhooks.remove((r) => r.event === 'reward_issued' && r.reward_id === rule.id);
 				const registration = webhooks.register({ url: String(json.url), event: 'reward_issued', campaign_id: rule.campaign_id, sources: [], reward_id: rule.id });
-				return new HttpAnswer(200, { webhook: { id: registration.id } });
+				return registered(200, registration.id);
 			});
 		}
 
@@ -85,7 +94,7 @@ export function n8nRoutes(
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
 				const registration = webhooks.register({ url: String(json.url), event: event!, campaign_id: campaign.id, sources: event === 'user.join' ? sources : [], reward_id: null });
-				return new HttpAnswer(201, { webhook: { id: registration.id } });
+				return registered(201, registration.id);
 			});
 		}
 		if (segments[0] === 'webhooks' && segments.length === 2) {

@@ -121,7 +121,7 @@ export class Rewards {
 /** The reward routes, over the API's own `fail` and `paginate` (routes.ts). */
 export function rewardRoutes(
 	rewards: Rewards,
-	reissue: () => 'refuse' | 'allow',
+	settings: () => { reissue: 'refuse' | 'allow'; rewardAnswer: 'reward' | 'message' },
 	fail: (status: number, message: string) => HttpAnswer,
 	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
 	issued: (reward: EarnedReward) => void = () => undefined,
@@ -138,12 +138,13 @@ export function rewardRoutes(
 			return route(['POST'], () => {
 				const reward = rewards.find(metric);
 				if (!reward) return fail(404, 'Reward not found.');
-				if (reward.state !== 'due' && !(status === 'issue' && reissue() === 'allow')) {
+				if (reward.state !== 'due' && !(status === 'issue' && settings().reissue === 'allow')) {
 					return fail(422, `The reward has already been issued.`);
 				}
 				if (status === 'issue') {
 					rewards.issue(reward);
 					issued(reward);
+					if (settings().rewardAnswer === 'message') return new HttpAnswer(200, { message: 'Reward issued successfully.' });
 					return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });
 				}
 				rewards.cancel(reward);

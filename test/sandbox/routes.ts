@@ -21,6 +21,10 @@ export type Errors = Record<string, string[]>;
 export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, config: SandboxConfig, origin: () => string) {
 	const fail = (status: number, message: string, errors?: Errors): HttpAnswer => {
 		if (config.errorStyle === 'plain') return new HttpAnswer(status, errors ? { message, errors } : { message });
+		if (config.errorStyle === 'list') {
+			const list = Object.entries(errors ?? {}).flatMap(([field, messages]) => messages.map((m) => ({ field, message: m })));
+			return new HttpAnswer(status, errors ? { message, errors: list } : { message });
+		}
 		const documented: Record<string, unknown> = { code: status, message };
 		if (errors) {
 			documented.errors = Object.fromEntries(
@@ -301,11 +305,11 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
-	const rewardRoute = rewardRoutes(rewards, () => config.reissue, fail, paginate, (reward) => {
+	const rewardRoute = rewardRoutes(rewards, () => config, fail, paginate, (reward) => {
 		const recipient = store.users.find((u) => u.id === reward.recipient_id);
 		webhooks.rewardIssued(rewards.present(reward), recipient && store.present(recipient));
 	});
-	const n8nRoute = n8nRoutes(store, rewards, webhooks, qualify, fail);
+	const n8nRoute = n8nRoutes(store, rewards, webhooks, qualify, fail, () => config.n8nAnswer);
 
 	return { api, fail };
 }

@@ -48,7 +48,13 @@ export async function startSandbox(options: {
 	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const store = new Store(() => config);
 	const rewards = new Rewards();
-	const webhooks = new Webhooks();
+	const webhooks = new Webhooks(
+		() => config,
+		(id) => {
+			const user = store.users.find((candidate) => candidate.id === id);
+			return user && store.present(user);
+		},
+	);
 	const faults: Fault[] = [];
 	const requests: RecordedRequest[] = [];
 	const stats: SandboxStats = { requests: 0, rateLimited: 0, faults: {}, maxInFlight: 0 };
@@ -60,6 +66,10 @@ export async function startSandbox(options: {
 
 	const { api, fail } = createApi(store, rewards, webhooks, config, () => origin);
 
+	/** A Retry-After of at least `seconds`, as a number or as an HTTP date (whole seconds, so rounded up). */
+	const retryAfter = (seconds: number): string =>
+		config.retryAfterFormat === 'date' ? new Date((Math.ceil(Date.now() / 1000) + seconds) * 1000).toUTCString() : String(seconds);
+
 	/** The token's count in its rolling window; `limited` is the 429 when it is full, `headers` the X-RateLimit-* ones. */
 	const rateLimited = (key: string, now: number): { limited?: HttpAnswer; headers: Record<string, string> } => {
 		const window = (hits.get(key) ?? []).filter((t) => t > now - config.rateWindowMs);
@@ -70,10 +80,11 @@ export async function startSandbox(options: {
 		if (config.rateLimitHeaders) {
 			headers['X-RateLimit-Limit'] = String(config.rateLimit);
 			headers['X-RateLimit-Remaining'] = String(Math.max(0, config.rateLimit - window.length));
-			headers['X-RateLimit-Reset'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
+			const resetIn = Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000));
+			headers['X-RateLimit-Reset'] = String(config.rateLimitResetFormat === 'unix' ? Math.ceil(now / 1000) + resetIn : resetIn);
 		}
 		if (!full) return { headers };
-		if (config.retryAfterHeader) headers['Retry-After'] = String(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
+		if (config.retryAfterHeader) headers['Retry-After'] = retryAfter(Math.max(1, Math.ceil((window[0] + config.rateWindowMs - now) / 1000)));
 		return { limited: new HttpAnswer(429, fail(429, 'Too Many Attempts.').body, headers), headers };
 	};
 
@@ -170,8 +181,10 @@ export async function startSandbox(options: {
 		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'retryAfter' | 'echoAuthorization'>) => {
 			const status = f.status ?? 500;
 			const message = f.echoAuthorization ? `Upstream error. Request headers: Authorization: ${auth}` : status === 503 ? 'Service Unavailable' : 'Server Error';
-			const answer = new HttpAnswer(status, f.body ?? fail(status, message).body);
-			if (f.retryAfter !== undefined) answer.headers['Retry-After'] = String(f.retryAfter);
+			// A 422 that quotes the request back does it in its field errors, where a validation layer would.
+			const errors = f.echoAuthorization && status === 422 ? { request: [message] } : undefined;
+			const answer = new HttpAnswer(status, f.body ?? fail(status, f.echoAuthorization && status === 422 ? 'Validation errors in your request' : message, errors).body);
+			if (f.retryAfter !== undefined) answer.headers['Retry-After'] = retryAfter(f.retryAfter);
 			return answer;
 		};
 		const drop = () => {

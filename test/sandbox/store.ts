@@ -72,7 +72,9 @@ export class Store {
 
 	private nextUserId = 1001;
 
-	constructor(private readonly settings: () => Pick<SandboxConfig, 'dateFormat' | 'clockOffsetMs'> = () => ({ dateFormat: 'date', clockOffsetMs: 0 })) {
+	constructor(
+		private readonly settings: () => Pick<SandboxConfig, 'dateFormat' | 'clockOffsetMs' | 'fieldIds'> = () => ({ dateFormat: 'date', clockOffsetMs: 0, fieldIds: 'slug' }),
+	) {
 		this.reset();
 	}
 
@@ -230,6 +232,11 @@ export class Store {
 
 	presentCampaign(campaign: Campaign): Record<string, unknown> {
 		const { subdomain, ...rest } = campaign;
-		return { ...rest, reach: 0, url: `https://${subdomain}.referral-factory.com/${campaign.code}/signup` };
+		const shown: Record<string, unknown> = { ...rest, reach: 0, url: `https://${subdomain}.referral-factory.com/${campaign.code}/signup` };
+		if (this.settings().fieldIds === 'opaque') {
+			const opaque = (fields: CampaignField[], offset: number) => fields.map((f, i) => ({ ...f, id: `cf_${campaign.id}${offset + i}` }));
+			shown.fields = { person_referring: opaque(campaign.fields.person_referring, 0), person_invited: opaque(campaign.fields.person_invited, 50) };
+		}
+		return shown;
 	}
 }

@@ -6,8 +6,15 @@
  * event to every registration that matches it and to the dashboard webhook, and records each delivery.
  *
  * No payload schema is published (§7.14): registered deliveries carry the user object as the API presents it (or
- * the reward with its recipient) plus `event`; dashboard deliveries carry only the ticked fields, renamed.
+ * the reward with its recipient) plus `event`, laid out as the `delivery*` switches say (flat, under `data` or
+ * `user`, or in a list; the referrer by id, as an object or as flat fields; the event under one of three names or
+ * none); dashboard deliveries carry only the ticked fields, renamed.
  */
+import type { SandboxConfig } from './config';
+
+type DeliverySettings = Pick<SandboxConfig, 'deliveryShape' | 'deliveryReferrer' | 'deliveryEvent'>;
+const FLAT_DELIVERIES: DeliverySettings = { deliveryShape: 'flat', deliveryReferrer: 'id', deliveryEvent: 'event' };
+
 export const WEBHOOK_EVENTS = ['user.join', 'user.qualified', 'reward_issued'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -40,7 +47,7 @@ export interface Delivery {
 	registrationId: number | null;
 	url: string;
 	event: WebhookEvent;
-	body: Record<string, unknown>;
+	body: unknown;
 	/** The receiver's HTTP status; -1 when it could not be reached. */
 	status: number;
 	response: string;
@@ -67,6 +74,31 @@ export class Webhooks {
 	private nextId = 7001;
 
 	private readonly pending = new Set<Promise<void>>();
+
+	constructor(
+		private readonly settings: () => DeliverySettings = () => FLAT_DELIVERIES,
+		/** A user as the API presents them, by id: the referrer a lead's delivery may carry. */
+		private readonly person: (id: number) => Record<string, unknown> | undefined = () => undefined,
+	) {}
+
+	/** A registered delivery's body for `event` about `user` (plus `extra`, such as the reward), laid out per the switches. */
+	private registeredBody(event: WebhookEvent, user: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
+		const { deliveryShape, deliveryReferrer, deliveryEvent } = this.settings();
+		const shown: Record<string, unknown> = { ...user };
+		const referrer = typeof user.referrer_id === 'number' ? this.person(user.referrer_id) : undefined;
+		if (referrer && deliveryReferrer === 'object') {
+			delete shown.referrer_id;
+			shown.referrer = referrer;
+		}
+		if (referrer && deliveryReferrer === 'flat') {
+			Object.assign(shown, { referrer_email: referrer.email, referrer_code: referrer.code, referrer_name: referrer.first_name });
+		}
+		const tag = deliveryEvent === 'none' ? {} : { [deliveryEvent]: event };
+		if (deliveryShape === 'data') return { ...tag, ...extra, data: shown };
+		if (deliveryShape === 'user') return { ...tag, ...extra, user: shown };
+		const flat = Object.keys(extra).length > 0 ? { ...tag, ...extra, user: shown } : { ...tag, ...shown };
+		return deliveryShape === 'list' ? [flat] : flat;
+	}
 
 	reset(): void {
 		this.registrations = [];
@@ -97,7 +129,7 @@ export class Webhooks {
 		for (const registration of this.live) {
 			if (registration.event !== event || registration.campaign_id !== user.campaign_id) continue;
 			if (event === 'user.join' && registration.sources.length > 0 && !registration.sources.includes(String(user.source))) continue;
-			this.deliver('registered', registration.id, registration.url, event, { event, ...user }, {});
+			this.deliver('registered', registration.id, registration.url, event, this.registeredBody(event, user), {});
 		}
 		this.dashboardEvent(event, user);
 	}
@@ -106,7 +138,7 @@ export class Webhooks {
 	rewardIssued(reward: Record<string, unknown>, recipient: Record<string, unknown> | undefined): void {
 		for (const registration of this.live) {
 			if (registration.event !== 'reward_issued' || registration.reward_id !== reward.reward_id) continue;
-			this.deliver('registered', registration.id, registration.url, 'reward_issued', { event: 'reward_issued', reward, user: recipient ?? null }, {});
+			this.deliver('registered', registration.id, registration.url, 'reward_issued', this.registeredBody('reward_issued', recipient ?? {}, { reward }), {});
 		}
 	}
 
@@ -119,7 +151,7 @@ export class Webhooks {
 		this.deliver('dashboard', null, dashboard.url, event, body, headers);
 	}
 
-	private deliver(kind: Delivery['kind'], registrationId: number | null, url: string, event: WebhookEvent, body: Record<string, unknown>, headers: Record<string, string>): void {
+	private deliver(kind: Delivery['kind'], registrationId: number | null, url: string, event: WebhookEvent, body: unknown, headers: Record<string, string>): void {
 		const delivery: Delivery = { kind, registrationId, url, event, body, status: 0, response: '', at: Date.now() };
 		this.deliveries.push(delivery);
 		const sent = fetch(url, {

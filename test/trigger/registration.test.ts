@@ -211,6 +211,46 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(wf.runs).toEqual([]);
 	});
 
+	describe('every layout of a delivery the node reads (no schema is published, §7.14)', () => {
+		it.each([
+			['flat', 'id', 'event'],
+			['data', 'object', 'event_name'],
+			['user', 'flat', 'trigger'],
+			['list', 'object', 'none'],
+			['flat', 'flat', 'none'],
+			['data', 'id', 'trigger'],
+		] as const)('the lead %s, the referrer by %s, the event under %s: one item with the lead and their referrer', async (deliveryShape, deliveryReferrer, deliveryEvent) => {
+			await t.client.configure({ deliveryShape, deliveryReferrer, deliveryEvent });
+			const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred'] });
+
+			const { referrer, lead } = await referrerAndLead();
+			await t.client.deliveries();
+
+			expect(wf.runs).toHaveLength(1);
+			expect(wf.runs[0]).toHaveLength(1);
+			const item = wf.runs[0][0].json;
+			expect(item).toMatchObject({ event: 'user.join', id: lead.id, email: 'lea@example.com', referralCode: lead.code, campaignId: 1, referrerId: referrer.id, qualified: false });
+			if (deliveryReferrer === 'object') expect(item.referrer).toMatchObject({ id: referrer.id, email: 'nathan@example.com', referralCode: referrer.code });
+			if (deliveryReferrer === 'flat') expect(item.referrer).toEqual({ email: 'nathan@example.com', referralCode: referrer.code, firstName: 'Nathan' });
+			if (deliveryReferrer === 'id') expect(item.referrer).toBeUndefined();
+		});
+
+		it.each(['flat', 'data', 'list'] as const)('a reward issued, the recipient %s: the reward and its recipient', async (deliveryShape) => {
+			await t.client.configure({ deliveryShape });
+			const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+			const { referrer, lead } = await referrerAndLead();
+			await t.client.qualify({ id: lead.id, qualified: true });
+			const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+
+			await t.client.issueReward(due.id);
+			await t.client.deliveries();
+
+			expect(wf.runs.map((run) => run.map((item) => item.json))).toEqual([
+				[expect.objectContaining({ event: 'reward_issued', id: referrer.id, email: 'nathan@example.com', reward: expect.objectContaining({ id: due.id, recipientId: referrer.id }) })],
+			]);
+		});
+	});
+
 	describe("a delivery proves it comes from the trigger's registration", () => {
 		it.each([
 			['without the secret', (url: string) => split(url).url],

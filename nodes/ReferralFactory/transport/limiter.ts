@@ -111,6 +111,11 @@ export class RollingWindowLimiter {
 		return this.ends.length;
 	}
 
+	/** Whether the limiter is waiting for a turn to come free (a window to pass, a request to finish): a timer may be running. */
+	get pacing(): boolean {
+		return this.wake !== undefined;
+	}
+
 	/** How many callers wait for a turn. */
 	get queued(): number {
 		return this.waiting.length;

@@ -73,14 +73,20 @@ export async function requestAllItems<T>(
 	client: ApiClient,
 	method: IHttpRequestMethods,
 	path: string,
-	options: RequestOptions & { returnAll: boolean; limit?: number; concurrency?: number },
+	options: RequestOptions & {
+		returnAll: boolean;
+		limit?: number;
+		concurrency?: number;
+		/** Only items this accepts count and are returned (a filter the API may not apply); further pages are read for the Limit. */
+		keep?: (item: T) => boolean;
+	},
 ): Promise<T[]> {
-	const { returnAll, limit = 50, concurrency = 1, ...request } = options;
+	const { returnAll, limit = 50, concurrency = 1, keep = () => true, ...request } = options;
 	const wanted = returnAll ? Infinity : Math.max(0, Math.floor(limit));
 	if (wanted === 0) return [];
 	const pageSize = Math.min(MAX_PAGE_SIZE, wanted);
 	const first = await requestPage<T>(client, method, path, 1, pageSize, request);
-	const collected = [...first.items];
+	const collected = first.items.filter(keep);
 	let next = 2;
 	let more = first.hasMore && first.items.length > 0;
 	if (more && first.lastPage !== undefined && first.lastPage >= next) {
@@ -94,15 +100,15 @@ export async function requestAllItems<T>(
 			}
 		};
 		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, last - next + 1)) }, worker));
-		for (const page of pages) collected.push(...(page?.items ?? []));
-		// Past what the first page announced only if the list grew meanwhile and its last page says so.
+		for (const page of pages) collected.push(...(page?.items ?? []).filter(keep));
+		// Past what was read only if the list goes on (it grew meanwhile, or pages were short of kept items).
 		const tail = pages[pages.length - 1];
-		more = tail !== undefined && tail.hasMore && tail.items.length > 0;
+		if (tail !== undefined) more = tail.hasMore && tail.items.length > 0;
 		next = last + 1;
 	}
 	while (more && collected.length < wanted) {
 		const page = await requestPage<T>(client, method, path, next++, pageSize, request);
-		collected.push(...page.items);
+		collected.push(...page.items.filter(keep));
 		more = page.hasMore && page.items.length > 0;
 	}
 	return collected.slice(0, wanted);

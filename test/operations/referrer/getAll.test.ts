@@ -35,6 +35,47 @@ describe('Referrer → Get Many', () => {
 		expect((await t.client.stats()).maxInFlight).toBe(2);
 	});
 
+	it.each([
+		['referrer', 'person_referring'],
+		['lead', 'person_invited'],
+	])('an API that ignores the search\'s type filter: %s → Get Many still gives only that kind', async (resource, type) => {
+		const [nathan] = seed(3, 1, 'r');
+		const found = t.sandbox.store.findCampaign('1')!;
+		t.sandbox.store.createUser({ campaign: found, firstName: 'Lea', email: 'lea@example.com', meta: [], promotion: false, referrer: nathan });
+		await t.client.configure({ searchIgnores: ['type'] });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters(resource, 'getAll', { returnAll: true }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items.length).toBeGreaterThan(0);
+		expect(items.filter((item) => item.json.type !== type)).toEqual([]);
+		// The API did answer with both kinds: the node's own check is what kept the other out.
+		expect(new Set(t.sandbox.store.users.map((u) => u.type))).toEqual(new Set(['person_referring', 'person_invited']));
+	});
+
+	it('an API that ignores the type filter: Limit still gives N referrers, reading further pages for them', async () => {
+		const found = t.sandbox.store.findCampaign('1')!;
+		// Referrer, lead, referrer, lead …: every page of the unfiltered answer is half leads.
+		for (let i = 0; i < 10; i++) {
+			const referrer = t.sandbox.store.createUser({ campaign: found, firstName: `R ${i}`, email: `r${i}@example.com`, meta: [], promotion: false });
+			t.sandbox.store.createUser({ campaign: found, firstName: `L ${i}`, email: `l${i}@example.com`, meta: [], promotion: false, referrer });
+		}
+		await t.client.configure({ searchIgnores: ['type'] });
+
+		const { items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'getAll', { returnAll: false, limit: 4 }),
+			input: [{}],
+		});
+
+		expect(items.map((item) => item.json.email)).toEqual(['r0@example.com', 'r1@example.com', 'r2@example.com', 'r3@example.com']);
+		expect((await t.client.requests()).map((r) => r.query.page)).toEqual(['1', '2']);
+	});
+
 	it('Limit returns the first N and asks for no more', async () => {
 		seed(300, 1, 'r');
 

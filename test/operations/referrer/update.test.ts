@@ -31,6 +31,37 @@ describe('Referrer → Update', () => {
 		expect(put.body).toEqual({ first_name: 'Ada L.', email: 'ada@northwind.test', meta: [{ field: 'Company', value: 'Northwind' }] });
 	});
 
+	it('sends only the fields given: a first name alone is a PUT of first_name alone', async () => {
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: update({ referrerId: { __rl: true, mode: 'id', value: String(ada.id) }, updateFields: { firstName: 'Ada L.' } }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ firstName: 'Ada L.', email: 'ada@example.com', customFields: { Company: 'Old Co' }, outcome: 'updated' });
+		expect((await t.client.requests()).find((r) => r.method === 'PUT')!.body).toEqual({ first_name: 'Ada L.' });
+	});
+
+	it('a custom field given by an ID unlike its label (the campaign says which label it is)', async () => {
+		await t.client.configure({ fieldIds: 'opaque' });
+		const campaign = (await (await fetch(`${t.sandbox.baseUrl}/campaigns/3`, { headers: { authorization: `Bearer ${t.sandbox.token}` } })).json()) as {
+			data: { fields: { person_referring: Array<{ id: string; label: string }> } };
+		};
+		const company = campaign.data.fields.person_referring.find((field) => field.label === 'Company')!;
+		expect(company.id).not.toMatch(/company/i);
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: update({ referrerId: { __rl: true, mode: 'id', value: String(ada.id) }, updateFields: { customFields: { field: [{ label: company.id, value: 'Northwind' }] } } }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ customFields: { Company: 'Northwind' } });
+		expect((await t.client.requests()).find((r) => r.method === 'PUT')!.body).toEqual({ meta: [{ field: 'Company', value: 'Northwind' }] });
+	});
+
 	it('an email taken by someone else in the campaign: names the field', async () => {
 		await t.client.createUser({ campaign_id: 3, first_name: 'Bob', email: 'bob@example.com', meta: [{ field: 'Company', value: 'B' }] });
 

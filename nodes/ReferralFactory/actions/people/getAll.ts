@@ -86,17 +86,17 @@ export function getManyPeople(role: Role) {
 			};
 		},
 		async execute({ client, itemIndex, request }) {
-			const users = await requestAllItems<ApiUser>(client, 'POST', '/users/search', {
+			const people = await requestAllItems<ApiUser>(client, 'POST', '/users/search', {
 				body: request.body,
 				idempotent: true,
 				itemIndex,
 				returnAll: request.returnAll,
 				limit: request.limit,
 				concurrency: client.settings.concurrency,
+				// Checked again on every record, and the Limit counts only those that pass: an API that ignores a filter
+				// costs more pages, never fewer results.
+				keep: (user) => (user?.type === undefined || user.type === apiType) && (request.qualified === undefined || isQualified(user) === request.qualified),
 			});
-			const people = users.filter(
-				(user) => (user?.type === undefined || user.type === apiType) && (request.qualified === undefined || isQualified(user) === request.qualified),
-			);
 			return request.simplify ? people.map(simplifyUser) : people;
 		},
 	});

@@ -17,6 +17,9 @@ import { defineOperation, failIfAlreadyDone } from '../operation';
  *   issued → done (by this run); still due → sent again; in no list → an error that says so;
  * - when Referral Factory refuses the call (404, 422 …) and the reward is found issued, it was issued before.
  */
+/** An answer to the issue call without the reward in it. */
+const NOT_IN_ANSWER: IDataObject = {};
+
 export const issue = defineOperation({
 	resource: 'reward',
 	operation: 'issue',
@@ -52,7 +55,8 @@ export const issue = defineOperation({
 							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
 						});
 						const reward = unwrapData<IDataObject | undefined>(response);
-						return reward && typeof reward === 'object' && !Array.isArray(reward) ? reward : { id: rewardId, status: 'issued' };
+						// The answer is not published (§7.12): without the reward in it, the reward is read from the lists below.
+						return reward && typeof reward === 'object' && !Array.isArray(reward) && reward.id !== undefined ? reward : NOT_IN_ANSWER;
 					},
 					find: async () => {
 						const found = await findReward(client, rewardId, lookup);
@@ -67,7 +71,12 @@ export const issue = defineOperation({
 					},
 				}),
 			);
-			if (sent.ok) return { ...sent.value.record, outcome: 'issued' };
+			if (sent.ok && sent.value.record !== NOT_IN_ANSWER) return { ...sent.value.record, outcome: 'issued' };
+			if (sent.ok) {
+				// Issued: a failed read now must not fail the item, so the reward's ID stands in for it then.
+				const found = await findReward(client, rewardId, lookup).catch(() => undefined);
+				return { ...(found?.state === 'issued' ? found.reward : { id: rewardId, status: 'issued' }), outcome: 'issued' };
+			}
 			if (!isRefusal(sent.error)) throw sent.error;
 			const found = await findReward(client, rewardId, lookup);
 			if (found?.state !== 'issued') throw sent.error;

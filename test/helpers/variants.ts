@@ -1,0 +1,49 @@
+/**
+ * Several plausible Referral Factories: for each behaviour the API's notes mark INFERRED (docs/referral-factory-api.md),
+ * the sandbox's switches set one way or another. `documented` is the sandbox's default (what the docs and the vendor's
+ * own node show); the others are what a Laravel API of that shape could as well answer. The variant suite
+ * (test/variants.test.ts) runs every operation and the trigger under each; the probe's test checks that
+ * `npm run probe` tells each one apart from the default.
+ */
+import type { SandboxConfig } from '../sandbox/config';
+
+export const VARIANTS: Record<string, Partial<SandboxConfig>> = {
+	documented: {},
+	'laravel-links': {
+		envelope: 'links',
+		errorStyle: 'plain',
+		duplicates: 'reject',
+		dateFormat: 'iso',
+		fieldIds: 'opaque',
+		searchIgnores: ['type', 'qualified', 'status'],
+		rewardAnswer: 'message',
+		n8nAnswer: 'data',
+		deliveryShape: 'data',
+		deliveryReferrer: 'object',
+		deliveryEvent: 'event_name',
+		retryAfterFormat: 'date',
+		rateLimitHeaders: true,
+		rateLimitResetFormat: 'unix',
+	},
+	'meta-only': {
+		envelope: 'meta',
+		errorStyle: 'list',
+		dateFormat: 'local',
+		n8nAnswer: 'bare',
+		deliveryShape: 'user',
+		deliveryReferrer: 'flat',
+		deliveryEvent: 'trigger',
+		rateLimitHeaders: true,
+	},
+	bare: {
+		envelope: 'bare',
+		errorStyle: 'list',
+		duplicates: 'reject',
+		searchIgnores: ['email', 'campaign_id'],
+		rewardAnswer: 'message',
+		n8nAnswer: 'bare',
+		deliveryShape: 'list',
+		deliveryEvent: 'none',
+		retryAfterFormat: 'date',
+	},
+};

@@ -1,0 +1,71 @@
+/**
+ * The node against several plausible Referral Factories (helpers/variants.ts): the sandbox encodes guesses about the
+ * API, so every operation and the trigger run under each variant of those guesses. Every operation must work and
+ * give the same output (the shipped output schema) whatever the envelope, error style, duplicate answer, date form,
+ * field IDs, search filters ignored, reward and n8n endpoint answers; the trigger must register, deliver and
+ * unregister whatever the n8n endpoints answer and however the deliveries are laid out.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { referralFactoryNode, runReferralFactoryNode } from './helpers/engine';
+import { scenarioOutputs, SCHEMA_DIR, schemaOf, type Schema } from './helpers/output-scenarios';
+import { operationParameters, useSandbox } from './helpers/setup';
+import { TriggerWorkflow } from './helpers/trigger';
+import { VARIANTS } from './helpers/variants';
+
+const t = useSandbox();
+
+const operations = referralFactoryNode.description.properties
+	.filter((property) => property.name === 'operation')
+	.flatMap((property) =>
+		(property.displayOptions?.show?.resource as string[]).flatMap((resource) => (property.options as Array<{ value: string }>).map((option) => [resource, option.value] as const)),
+	);
+
+const shipped = (resource: string, operation: string) => JSON.parse(readFileSync(join(__dirname, '..', SCHEMA_DIR, resource, `${operation}.json`), 'utf8')) as Schema;
+
+describe.each(Object.keys(VARIANTS))('Referral Factory as the "%s" variant', (variant) => {
+	const config = VARIANTS[variant] as Record<string, unknown>;
+
+	it.each(operations)('%s → %s works and gives the same output', async (resource, operation) => {
+		const outputs = await scenarioOutputs(t.client, t.credential, resource, operation, config);
+
+		expect(outputs.length).toBeGreaterThan(0);
+		expect(schemaOf(outputs)).toEqual(shipped(resource, operation));
+	});
+
+	it('Lead → Qualify By Coupon qualifies the lead, whatever the n8n endpoint answers', async () => {
+		const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Rita', email: 'rita@example.com' });
+		const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lou', email: 'lou@example.com', referrer: { field: 'id', value: referrer.id }, promotion: true });
+		await t.client.configure(config);
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('lead', 'qualify', { leadId: { __rl: true, mode: 'coupon', value: lead.promotion!.code } }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: lead.id, email: 'lou@example.com', qualified: true });
+	});
+
+	it('the trigger registers, a lead joining starts it with the lead and their referrer, and unpublishing removes the registration', async () => {
+		await t.client.configure(config);
+		const wf = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userJoined', campaignId: { __rl: true, mode: 'list', value: '1' }, sources: ['Referred'] }, credential: t.credential });
+		try {
+			await wf.listen();
+			await wf.activate();
+			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'code', value: referrer.code } });
+			await t.client.deliveries();
+
+			expect(wf.runs.map((run) => run.map((item) => item.json))).toEqual([
+				[expect.objectContaining({ event: 'user.join', id: lead.id, email: 'lea@example.com', referrerId: referrer.id })],
+			]);
+			await wf.lifecycle('delete');
+			expect((await t.client.webhooks()).map((r) => r.deleted_at !== null)).toEqual([true]);
+		} finally {
+			await wf.close();
+		}
+	});
+});
