@@ -1,8 +1,10 @@
-import { sleep } from 'n8n-workflow';
+import { ExecutionCancelledError, sleep } from 'n8n-workflow';
 
+import { ApiClient, isAmbiguous } from '../nodes/ReferralFactory/transport';
 import { existingLimiter, limiterKey } from '../nodes/ReferralFactory/transport/limiter';
 import { addCredential, startReferralFactoryNode } from './helpers/engine';
 import { addReferrerParameters, customers, useSandbox } from './helpers/setup';
+import { startInEngine } from './helpers/transport-node';
 
 const t = useSandbox();
 
@@ -110,5 +112,27 @@ describe("a stop ends the waits for the token's next window", () => {
 		expect(await s.client.requests()).toHaveLength(1);
 		// Nobody waits, so the limiter's own wait for the window (a timer) is over too.
 		expect(limiter.pacing).toBe(false);
+	});
+});
+
+describe('a stop ends a request in flight, as a stop and not as a lost answer', () => {
+	const s = useSandbox();
+
+	it("the API client's own check: an add whose answer the stop cut off ends with n8n's cancellation, not a network failure to look up", async () => {
+		await s.client.configure({ latencyMs: 1_000 });
+		const credential = addCredential({ accessToken: s.sandbox.token, baseUrl: s.sandbox.baseUrl });
+		let failure: unknown;
+		const { stop, finished } = startInEngine(credential, async (context) => {
+			const client = await ApiClient.create(context);
+			await client.request('POST', '/users', { body: { campaign_id: 1, first_name: 'Ann', email: 'ann@example.com' }, idempotent: false }).catch((error: unknown) => (failure = error));
+			return [];
+		});
+		while ((await s.client.requests()).length === 0) await sleep(20);
+
+		stop();
+		await endsWithin(finished, 5_000);
+
+		expect(failure).toBeInstanceOf(ExecutionCancelledError);
+		expect(isAmbiguous(failure)).toBe(false);
 	});
 });

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
-import { helperNodeDescription, nodeTypes, runReferralFactoryNode } from './engine';
+import { helperNodeDescription, nodeTypes, runReferralFactoryNode, startReferralFactoryNode } from './engine';
 
 export const TRANSPORT_NODE_TYPE = 'test.transport';
 
@@ -25,4 +25,10 @@ nodeTypes.register(TRANSPORT_NODE_TYPE, transportNode);
 export async function runInEngine(credential: { id: string; name: string }, run: Script) {
 	script = run;
 	return await runReferralFactoryNode({ credential, parameters: {}, input: [{}], type: TRANSPORT_NODE_TYPE });
+}
+
+/** As runInEngine, started: `stop()` stops the execution as a user does. */
+export function startInEngine(credential: { id: string; name: string }, run: Script) {
+	script = run;
+	return startReferralFactoryNode({ credential, parameters: {}, input: [{}], type: TRANSPORT_NODE_TYPE });
 }

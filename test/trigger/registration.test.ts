@@ -46,6 +46,17 @@ async function referrerAndLead() {
 	return { referrer, lead };
 }
 
+/** A Reward Issued trigger published for reward rule 9, then a lead qualifies and their referrer's reward is issued. */
+async function rewardIssuedWhilePublished() {
+	const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+	const { referrer, lead } = await referrerAndLead();
+	await t.client.qualify({ id: lead.id, qualified: true });
+	const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+	await t.client.issueReward(due.id);
+	await t.client.deliveries();
+	return { wf, referrer, due };
+}
+
 describe('Referral Factory Trigger, registered automatically', () => {
 	it('User Joined: registers its production URL once, and a lead joining starts it with the lead in the node’s shape', async () => {
 		const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred'] });
@@ -102,13 +113,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 	});
 
 	it('Reward Issued: registers on the reward, and an issued reward starts it with the reward and its recipient', async () => {
-		const wf = await published({ event: 'rewardIssued', rewardId: '9' });
-		const { referrer, lead } = await referrerAndLead();
-		await t.client.qualify({ id: lead.id, qualified: true });
-		const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
-
-		await t.client.issueReward(due.id);
-		await t.client.deliveries();
+		const { wf, referrer, due } = await rewardIssuedWhilePublished();
 
 		const registered = (await t.client.requests()).find((r) => r.path === '/api/n8n/rewards/9');
 		expect(registered).toMatchObject({ method: 'PUT', body: { event: 'reward_issued', reward_id: '9' } });
@@ -237,13 +242,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 
 		it.each(['flat', 'data', 'list'] as const)('a reward issued, the recipient %s: the reward and its recipient', async (deliveryShape) => {
 			await t.client.configure({ deliveryShape });
-			const wf = await published({ event: 'rewardIssued', rewardId: '9' });
-			const { referrer, lead } = await referrerAndLead();
-			await t.client.qualify({ id: lead.id, qualified: true });
-			const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
-
-			await t.client.issueReward(due.id);
-			await t.client.deliveries();
+			const { wf, referrer, due } = await rewardIssuedWhilePublished();
 
 			expect(wf.runs.map((run) => run.map((item) => item.json))).toEqual([
 				[expect.objectContaining({ event: 'reward_issued', id: referrer.id, email: 'nathan@example.com', reward: expect.objectContaining({ id: due.id, recipientId: referrer.id }) })],
