@@ -24,6 +24,7 @@ describe('Return All reads a list to its end, whichever way the API marks it', (
 		['both', 'full', 1],
 		// With neither, only an empty page can say the list is over.
 		['neither (a short or empty page)', 'bare', 2],
+		['neither, the records a bare list', 'list', 2],
 	])('a list that ends exactly on a page boundary, marked by %s', async (_name, envelope, pages) => {
 		await t.client.configure({ envelope, campaignCount: 250 });
 
@@ -34,7 +35,7 @@ describe('Return All reads a list to its end, whichever way the API marks it', (
 		expect(requests[0]).toEqual({ page: '1', per_page: '250' });
 	});
 
-	it.each(['links', 'meta', 'full', 'bare'])('a list of several pages ending on a short page (%s)', async (envelope) => {
+	it.each(['links', 'meta', 'full', 'bare', 'list'])('a list of several pages ending on a short page (%s)', async (envelope) => {
 		await t.client.configure({ envelope, campaignCount: 520 });
 
 		const { ids: got, requests } = await listCampaigns({ returnAll: true });

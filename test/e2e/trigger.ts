@@ -35,16 +35,18 @@ async function sinkHolds(sandbox: Sandbox, count: number, timeoutMs = 30_000): P
 const REFUSED = { message: 'Unauthorized: this URL takes deliveries only from the Referral Factory registration it made' };
 
 /**
- * Waits until n8n serves the trigger's production URL: a probe (without the registration's secret) is answered by
- * the trigger with 401 (and starts nothing) once the workflow is active, by n8n with 404 before.
+ * Waits until n8n serves the trigger's production URL and the trigger is registered with the sandbox: n8n stores a
+ * webhook before it runs the trigger's `create`, so the URL may answer (the trigger's 401 to a probe without the
+ * registration's secret, which starts nothing; n8n's 404 before) a moment before the registration exists.
  */
-async function webhookLive(url: string, timeoutMs = 30_000): Promise<void> {
+async function webhookLive(sandbox: Sandbox, url: string, timeoutMs = 30_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'probe' }) });
 		const text = await response.text();
-		if (response.status === 401) return assert.deepEqual(JSON.parse(text), REFUSED);
-		if (Date.now() > deadline) throw new Error(`${url} still answers ${response.status}: ${text.slice(0, 200)}`);
+		const registered = sandbox.webhooks.live.some((registration) => registration.url.split('?')[0] === url);
+		if (response.status === 401 && registered) return assert.deepEqual(JSON.parse(text), REFUSED);
+		if (Date.now() > deadline) throw new Error(`${url} still answers ${response.status}: ${text.slice(0, 200)}${registered ? '' : ' (and is not registered)'}`);
 		await sleep(200);
 	}
 }
@@ -65,7 +67,7 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 	const secret = served.values.WEBHOOK_SECRET;
 	const registered = await check('publishing registers the trigger’s production URL with Referral Factory, once', async () => {
 		// n8n activates published workflows after it reports ready.
-		await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
+		await webhookLive(sandbox, `${base}/webhook/${JOIN_HOOK}/referral-factory`);
 		assert.deepEqual(
 			sandbox.webhooks.registrations.map((r) => [r.url.split('?')[0], r.event, r.campaign_id, r.sources, r.deleted_at]),
 			[[`${base}/webhook/${JOIN_HOOK}/referral-factory`, 'user.join', 1, ['Referred'], null]],
@@ -74,7 +76,7 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 		assert.match(new URL(sandbox.webhooks.registrations[0].url).searchParams.get('secret') ?? '', /^[A-Za-z0-9_-]{32}$/);
 	});
 
-	if (!registered) console.log(served.n8n().output().split('\n').filter((line) => /error|trigger|activat|webhook|referral/i.test(line)).slice(-30).join('\n'));
+	if (!registered) console.log(served.n8n().output().split('\n').filter((line) => !/^\s+at |ENOTFOUND/.test(line)).slice(-80).join('\n'));
 
 	await check('a lead added through the API starts an execution with the normalised lead', async () => {
 		const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
@@ -127,7 +129,7 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 
 	await check('after a restart the registration is still the one (n8n does not register again) and still starts executions', async () => {
 		await served.restart();
-		await webhookLive(`${base}/webhook/${JOIN_HOOK}/referral-factory`);
+		await webhookLive(sandbox, `${base}/webhook/${JOIN_HOOK}/referral-factory`);
 		assert.deepEqual(sandbox.webhooks.registrations.map((r) => r.deleted_at), [null]);
 		const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Rob', email: 'rob@example.com' });
 		const lead = await api(sandbox, { campaign_id: 1, first_name: 'Liv', email: 'liv@example.com', referrer: { field: 'id', value: referrer.id } });

@@ -29,8 +29,11 @@ export interface SandboxConfig {
 	 * {message, errors:[{field,message}]} (a list at the top, as other APIs answer; the node reads it too).
 	 */
 	errorStyle: 'documented' | 'plain' | 'list';
-	/** `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone), so every way to find a list's end is tested. */
-	envelope: 'full' | 'links' | 'meta' | 'bare';
+	/**
+	 * `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone); `list` (the records as a JSON list, no
+	 * object around them), so every way to find a list's end, and every place its records may be, is tested.
+	 */
+	envelope: 'full' | 'links' | 'meta' | 'bare' | 'list';
 	/** Search filters on these fields are dropped, as an API that does not apply them would (§3.4 INFERRED). */
 	searchIgnores: string[];
 	/** How many campaigns the store holds after a reset (30: two pages of 25). */

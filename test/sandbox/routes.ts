@@ -65,6 +65,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		// The switch drops parts of the envelope (§3.0 INFERRED), so each way a client may find the end is tested.
 		const envelope = config.envelope;
 		if (envelope === 'bare') return new HttpAnswer(200, { data });
+		if (envelope === 'list') return new HttpAnswer(200, data);
 		return new HttpAnswer(200, {
 			data,
 			links: envelope === 'meta' ? undefined : {
