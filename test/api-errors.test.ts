@@ -87,6 +87,15 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		);
 	});
 
+	it('422 whose errors are a list of texts: the texts, without a field name', async () => {
+		await t.client.addFault({ status: 422, path: '/users', body: { message: 'Validation errors in your request', errors: ['The campaign is paused.', 'Try again later.'] } });
+
+		const run = await runReferralFactoryNode({ credential: t.credential, parameters: addReferrerParameters(), input: nathan });
+
+		const error = expectApiError(run, '422');
+		expect(error.message).toBe('Referral Factory did not accept the request: The campaign is paused; Try again later [item 0]');
+	});
+
 	it('422 with only a message still says what Referral Factory said', async () => {
 		await t.client.addFault({ status: 422, path: '/users', body: { message: 'The campaign is paused.' } });
 

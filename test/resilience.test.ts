@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { sleep } from 'n8n-workflow';
 
-import { apiPath, ApiClient } from '../nodes/ReferralFactory/transport';
+import { apiPath, ApiClient, DEFAULT_SETTINGS, isAmbiguous } from '../nodes/ReferralFactory/transport';
 import { addCredential, runReferralFactoryNode } from './helpers/engine';
 import { runInEngine } from './helpers/transport-node';
 import { addReferrerParameters, customers, useSandbox } from './helpers/setup';
@@ -91,6 +94,38 @@ describe('retries only what is safe, and never adds the same person twice', () =
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(1);
 		expect(await paths()).toEqual(['POST /users 429', 'POST /users 429', 'POST /users 201']);
+	});
+
+	it('gives up at Retry For Up To: a server that keeps failing ends the item with its error and the attempts made', async () => {
+		await t.client.addFault({ status: 503, path: '/users', method: 'GET', times: 1000 });
+
+		const run = await runInEngine(t.credential, async (context) => {
+			const client = await ApiClient.create(context, { ...DEFAULT_SETTINGS, retryBudgetMs: 1_500 });
+			return [(await client.request('GET', '/users')) as Record<string, never>];
+		});
+
+		expect(run.error!.message).toMatch(/^The Referral Factory service is unavailable \(HTTP 503\)/);
+		expect(run.error!.description).toMatch(/\(\d+ attempts\)$/);
+	});
+
+	it('an add that never left (connection refused) is resent as certainly not done: no lost answer, no look-up', async () => {
+		// A port that was free a moment ago: every connection to it is refused.
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const { port } = closed.address() as AddressInfo;
+		await new Promise((resolve) => closed.close(resolve));
+		const credential = addCredential({ accessToken: t.sandbox.token, baseUrl: `http://127.0.0.1:${port}/api/v2` });
+		let failure: unknown;
+
+		await runInEngine(credential, async (context) => {
+			const client = await ApiClient.create(context, { ...DEFAULT_SETTINGS, retryBudgetMs: 1_000 });
+			await client.request('POST', '/users', { body: { campaign_id: 1, first_name: 'Ann', email: 'ann@example.com' }, idempotent: false }).catch((error: unknown) => (failure = error));
+			return [];
+		});
+
+		// Resent until the budget ran out (an ambiguous failure would have ended it at once, for a look-up).
+		expect(isAmbiguous(failure)).toBe(false);
+		expect((failure as { description?: string }).description).toMatch(/\((\d+) attempts\)$/);
 	});
 
 	it('never resends a request Referral Factory refused for its content (4xx other than 429)', async () => {

@@ -40,13 +40,17 @@ function firstFailure(messages: string[]): string {
 }
 
 /** Runs jest in the copy with `args` (test paths, -t, --bail …). */
-export function runJest(copy: string, args: string[], cacheDirectory: string): Outcome {
+export function runJest(copy: string, args: string[], cacheDirectory: string, timeoutMs = 15 * 60_000): Outcome {
 	const output = join(copy, 'jest-result.json');
 	rmSync(output, { force: true });
 	const started = Date.now();
 	spawnSync(process.execPath, [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), ...args, '--json', '--outputFile', output, '--cacheDirectory', cacheDirectory], {
 		cwd: copy,
 		stdio: ['ignore', 'ignore', 'ignore'],
+		// A broken copy may leave a timer running: jest writes its report when the tests end, then waits for the
+		// process to empty out, so it is stopped after `timeoutMs` and the report read as written.
+		timeout: timeoutMs,
+		killSignal: 'SIGKILL',
 	});
 	const seconds = (Date.now() - started) / 1000;
 	if (!existsSync(output)) return { passed: false, failedOnExpectation: false, summary: 'jest wrote no result', seconds };

@@ -43,6 +43,11 @@ export interface SandboxConfig {
 	 * zone (Laravel's JSON default, 2024-12-27T10:15:00.000000Z), `local` with the time but no zone (2024-12-27 10:15:00).
 	 */
 	dateFormat: 'date' | 'iso' | 'local';
+	/**
+	 * How a person's qualification is shown (§7.9): v2's `qualified_at` (a date or null), or v1's `qualified` as a
+	 * boolean or as 1/0 (without `qualified_at`).
+	 */
+	qualifiedForm: 'qualified_at' | 'boolean' | 'number';
 	/** Added to the sandbox's clock when it stamps a record: a server clock off from n8n's, or records made in the past. */
 	clockOffsetMs: number;
 	/**
@@ -149,6 +154,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	campaignCount: 30,
 	dateFormat: 'date',
 	clockOffsetMs: 0,
+	qualifiedForm: 'qualified_at',
 	fieldIds: 'slug',
 	rewardAnswer: 'reward',
 	n8nAnswer: 'webhook',

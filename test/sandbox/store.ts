@@ -73,7 +73,12 @@ export class Store {
 	private nextUserId = 1001;
 
 	constructor(
-		private readonly settings: () => Pick<SandboxConfig, 'dateFormat' | 'clockOffsetMs' | 'fieldIds'> = () => ({ dateFormat: 'date', clockOffsetMs: 0, fieldIds: 'slug' }),
+		private readonly settings: () => Pick<SandboxConfig, 'dateFormat' | 'clockOffsetMs' | 'fieldIds' | 'qualifiedForm'> = () => ({
+			dateFormat: 'date',
+			clockOffsetMs: 0,
+			fieldIds: 'slug',
+			qualifiedForm: 'qualified_at',
+		}),
 	) {
 		this.reset();
 	}
@@ -212,10 +217,16 @@ export class Store {
 	present(user: User): Record<string, unknown> {
 		const campaign = this.campaigns.find((c) => c.id === user.campaign_id);
 		const url = `https://${campaign?.subdomain ?? 'app'}.referral-factory.com/${user.code}`;
+		const { qualifiedForm } = this.settings();
+		const { qualified_at: qualifiedAt, ...rest } = user;
+		const qualification =
+			qualifiedForm === 'qualified_at'
+				? { qualified_at: this.date(qualifiedAt) }
+				: { qualified: qualifiedForm === 'number' ? (qualifiedAt === null ? 0 : 1) : qualifiedAt !== null };
 		return {
-			...user,
+			...rest,
+			...qualification,
 			signed_up_at: this.date(user.signed_up_at),
-			qualified_at: this.date(user.qualified_at),
 			reach: 0,
 			url,
 			qr: { src: `${url}/qr-code`, download: `${url}/download-qr-code` },

@@ -206,10 +206,10 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(await t.client.requests()).toEqual([]);
 	});
 
-	it('a delivery of another event (a registration n8n never removed) starts nothing', async () => {
+	it.each(['event', 'event_name', 'trigger'])('a delivery of another event under `%s` (a registration n8n never removed) starts nothing', async (field) => {
 		const wf = await published({ event: 'userQualified', campaignId: campaign() });
 		const [registration] = await t.client.webhooks();
-		const stray = await post(registration.url, { event: 'user.join', id: 5, email: 'x@example.com' });
+		const stray = await post(registration.url, { [field]: 'user.join', id: 5, email: 'x@example.com' });
 
 		expect(stray.status).toBe(200);
 		expect(await stray.json()).toEqual({ received: true, started: false });

@@ -208,6 +208,22 @@ describe('Add Referrer', () => {
 		]);
 	});
 
+	it('the same email in another campaign is someone else, also when the search ignores the campaign', async () => {
+		await t.client.configure({ searchIgnores: ['campaign_id'] });
+		await t.client.createUser({ campaign_id: 2, first_name: 'Twin', email: 'twin@example.com' });
+		await t.client.clearRequests();
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ ifExists: 'fail' }),
+			input: [{ firstName: 'Twin', email: 'twin@example.com' }],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ email: 'twin@example.com', campaignId: 1, outcome: 'created' });
+		expect((await t.client.users()).map((u) => u.campaign_id).sort()).toEqual([1, 2]);
+	});
+
 	it.each([
 		['created', 'returnExisting', 'return-existing', false],
 		['existing', 'returnExisting', 'return-existing', true],

@@ -57,6 +57,28 @@ describe('Referrer → Delete', () => {
 		expect(await paths()).toEqual(['GET /users/999999 404']);
 	});
 
+	it('deleted by someone else between the look-up and the DELETE (its 404 on the first try): gone, not deleted by this run', async () => {
+		await t.client.addFault({ status: 404, path: `/users/${nathan.id}`, method: 'DELETE', times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: deleteReferrer({ mode: 'id', value: String(nathan.id) }), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toEqual({ deleted: true, outcome: 'gone' });
+		expect(await paths()).toEqual([`GET /users/${nathan.id} 200`, `DELETE /users/${nathan.id} 404`]);
+	});
+
+	it('the same with Fail If Already Done: the error says someone else deleted them', async () => {
+		await t.client.addFault({ status: 404, path: `/users/${nathan.id}`, method: 'DELETE', times: 1 });
+
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: deleteReferrer({ mode: 'id', value: String(nathan.id) }, { options: { retryFor: 10, failIfAlreadyDone: true } }),
+			input: [{}],
+		});
+
+		expect(error!.message).toBe(`Referrer ${nathan.id} was deleted meanwhile [item 0]`);
+	});
+
 	it('never deletes a lead given as a referrer', async () => {
 		const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: nathan.id } });
 

@@ -1,6 +1,7 @@
 import { findPerson, personNotFound, readPersonRef, type Role } from '../../helpers/person';
 import { itemError } from '../../helpers/validation';
-import { apiPath } from '../../transport';
+import { settle } from '../../helpers/settle';
+import { apiPath, isRefusal } from '../../transport';
 import { personLookup } from '../common.descriptions';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 import { ROLES } from './roles';
@@ -32,13 +33,18 @@ export function deletePerson(role: Role) {
 				const { message, description } = personNotFound(role, ref);
 				throw itemError(this, itemIndex, message, `${description} It may have been deleted already.`);
 			}
-			await client.request('DELETE', apiPath('users', Number(user.id)), {
-				itemIndex,
-				deadline,
-				goneAfterResend: true,
-				notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
-			});
-			return { deleted: true, outcome: 'deleted' };
+			const sent = await settle(
+				client.request('DELETE', apiPath('users', Number(user.id)), {
+					itemIndex,
+					deadline,
+					goneAfterResend: true,
+					notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
+				}),
+			);
+			if (sent.ok) return { deleted: true, outcome: 'deleted' };
+			// Deleted by someone else between the look-up and the DELETE: gone, as for a re-run.
+			if (strict || !isRefusal(sent.error) || String(sent.error.httpCode) !== '404') throw sent.error;
+			return { deleted: true, outcome: 'gone' };
 		},
 	});
 }
