@@ -53,25 +53,11 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		expect(error.description).toMatch(/Correct the field/);
 	});
 
-	it('422 with a plain {message, errors: {field: [text]}} body reads the same', async () => {
-		await t.client.configure({ errorStyle: 'plain' });
-
-		const run = await runReferralFactoryNode({
-			credential: t.credential,
-			parameters: addReferrerParameters({
-				additionalFields: { customFields: { field: [{ label: 'Shoe Size', value: '42' }] } },
-			}),
-			input: nathan,
-		});
-
-		const error = expectApiError(run, '422');
-		expect(error.message).toBe(
-			"Referral Factory did not accept the request: 'Custom Fields › Field 1 › Field Name or ID': The selected meta.0.field is invalid [item 0]",
-		);
-	});
-
-	it('422 with its errors as a list of {field, message} reads the same', async () => {
-		await t.client.configure({ errorStyle: 'list' });
+	it.each([
+		['plain', 'a plain {message, errors: {field: [text]}} body'],
+		['list', 'its errors as a list of {field, message}'],
+	])('422 with %s errors (%s) reads the same', async (errorStyle) => {
+		await t.client.configure({ errorStyle });
 
 		const run = await runReferralFactoryNode({
 			credential: t.credential,
