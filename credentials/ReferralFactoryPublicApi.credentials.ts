@@ -30,7 +30,7 @@ export class ReferralFactoryPublicApi implements ICredentialType {
 
 	// No #fragment: n8n appends its tracking query after the URL, which would break a fragment.
 	documentationUrl =
-		'https://github.com/referral-factory-n8n/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
+		'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -88,12 +88,12 @@ export class ReferralFactoryPublicApi implements ICredentialType {
 		},
 	};
 
-	// GET /campaigns?per_page=1 is the cheapest authenticated call the public v2 API documents (§3.8 of
-	// shared/referral-factory-api.md). n8n's credential tester cannot see the status code of a failed request (the
+	// GET /campaigns?per_page=1 is the cheapest authenticated call the public v2 API documents
+	// (docs/referral-factory-api.md, C1). n8n's credential tester cannot see the status code of a failed request (the
 	// error it gets has no `cause`), so `responseCode` rules never fire; instead HTTP errors are let through and
 	// the rules read the body, in order. The 401/429 bodies are not published: both the documented
-	// `{code, message}` shape and Laravel's default `{message}` are matched (§4.2). Anything without the list's
-	// `data` is not the Referral Factory API.
+	// `{code, message}` shape and Laravel's default `{message}` are matched (docs/referral-factory-api.md, A9, A10).
+	// Anything without the list's `data` is not the Referral Factory API.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',

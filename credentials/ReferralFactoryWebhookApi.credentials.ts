@@ -2,7 +2,7 @@ import type { Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 /**
  * The shared secret of a dashboard webhook (Referral Factory → Settings → Webhooks lets the user add headers to its
- * deliveries, shared/referral-factory-api.md §5.1). Kept in a credential so it is encrypted and never in the
+ * deliveries: docs/referral-factory-api.md, N5). Kept in a credential so it is encrypted and never in the
  * workflow's JSON. The Referral Factory Trigger compares it in constant time and answers 401 to a delivery
  * without it. It is never sent anywhere, so its test (the trigger's `testWebhookSecret`) checks it locally.
  */
@@ -17,7 +17,7 @@ export class ReferralFactoryWebhookApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/referral-factory-n8n/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
+		'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{

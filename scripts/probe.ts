@@ -95,7 +95,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 	};
 
 	try {
-		// Authentication, and the list envelope (§3.0).
+		// Authentication, and the list envelope (docs/referral-factory-api.md, A1, A5–A7).
 		const campaigns = await api('GET', '/campaigns?page=1&per_page=2');
 		if (campaigns.status === 401 || campaigns.status === 403) {
 			add('auth', 'The token is accepted as `Authorization: Bearer …`', 'DIFFERS', `GET /campaigns: ${campaigns.status} ${show(campaigns.body)}`);
@@ -121,7 +121,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 		else if (records.length > 2) add('per-page', '`per_page` sets the page size', 'DIFFERS', `asked for 2, got ${records.length}: the node may read more than asked for`);
 		else add('per-page', '`per_page` sets the page size', records.length === 2 ? 'CONFIRMED' : 'UNKNOWN', `asked for 2, got ${records.length}`);
 
-		// One campaign (§3.8, §3.13).
+		// One campaign (docs/referral-factory-api.md, A8, C1, C3).
 		const first = records?.find(isObject);
 		if (first?.id === undefined) {
 			add('single-envelope', 'One record comes wrapped in `data`', 'UNKNOWN', 'no campaign to read');
@@ -145,7 +145,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 			}
 		}
 
-		// People (§3.2, §3.3, §3.12).
+		// People (docs/referral-factory-api.md, P1, P3, P4, A11).
 		const users = await api('GET', '/users?page=1&per_page=1');
 		const user = list(users)?.find(isObject);
 		if (!user) {
@@ -187,7 +187,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 				'qualified_at' in user ? `qualified_at ${show(user.qualified_at)}` : 'qualified' in user ? `a v1-style qualified: ${show(user.qualified)} (the node reads it too)` : 'neither qualified_at nor qualified',
 			);
 
-			// Searches (§3.4): does the API apply the filters, or must the node check every record?
+			// Searches (docs/referral-factory-api.md, P6): does the API apply the filters, or must the node check?
 			const email = String(user.email ?? '');
 			const search = await api('POST', '/users/search?page=1&per_page=25', {
 				filters: { value: [{ field: 'email', value: email, operator: '=' }, { field: 'campaign_id', value: String(user.campaign_id ?? ''), operator: '=' }], operator: 'AND' },
@@ -211,7 +211,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 			!people ? `POST /users/search: ${referrers.status}, ${keysOf(referrers.body)}` : people.length === 0 ? 'no referrers to tell by' : wrongType.length > 0 ? `${wrongType.length} of ${people.length} are not referrers: the filter is not applied (the node checks every record)` : `${people.length} referrers`,
 		);
 
-		// Rewards (§3.9, §3.14).
+		// Rewards (docs/referral-factory-api.md, R1, R2).
 		const rewardLists: string[] = [];
 		const rewardFields: string[] = [];
 		for (const state of ['due', 'issued']) {
@@ -228,7 +228,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 		add('reward-lists', 'The due and issued reward lists of each type answer with `data`', rewardLists.length === 0 ? 'CONFIRMED' : 'DIFFERS', rewardLists.length === 0 ? '8 lists read' : rewardLists.slice(0, 3).join('; '));
 		add('reward-fields', 'A reward has id, reward_id and recipient_id', rewardFields.length === 0 ? 'CONFIRMED' : 'DIFFERS', rewardFields.length === 0 ? 'every reward read has them' : rewardFields.slice(0, 3).join('; '));
 
-		// Errors (§4): the body of a 404.
+		// Errors (docs/referral-factory-api.md, A9, A10): the body of a 404.
 		const missing = await api('GET', '/users/rf-probe-no-such-person');
 		const errorBody = isObject(missing.body) ? missing.body : undefined;
 		add(
@@ -238,7 +238,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 			`GET /users/rf-probe-no-such-person: ${missing.status}, ${errorBody ? keysOf(errorBody) : show(missing.text || '(empty)')}${missing.status === 404 && errorBody?.message !== undefined ? ' (the node reads the message either way)' : ''}`,
 		);
 
-		// Pacing (§2): the rate-limit headers the node uses when they are there.
+		// Pacing (docs/referral-factory-api.md, A3): the rate-limit headers the node uses when they are there.
 		const limit = campaigns.headers.get('x-ratelimit-limit');
 		const reset = campaigns.headers.get('x-ratelimit-reset');
 		add(
@@ -248,7 +248,7 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 			limit === null ? 'none seen' : `X-RateLimit-Limit ${limit}, Reset ${reset ?? '(none)'}${reset && Number(reset) > 1e9 ? ' (a Unix time)' : ''}: the node holds back when Remaining reaches 0`,
 		);
 
-		// Referral Factory's n8n endpoints (§5.3): what the trigger and Qualify By Coupon use.
+		// The n8n endpoints the trigger and Qualify By Coupon use (docs/referral-factory-api.md, N1, N2).
 		const n8nList = async (path: string, key: string) => {
 			const answer = await read('GET', `${origin}${path}`);
 			const entries = isObject(answer.body) && Array.isArray(answer.body[key]) ? (answer.body[key] as unknown[]) : undefined;

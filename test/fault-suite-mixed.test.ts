@@ -48,8 +48,8 @@ function outcomes(run: NodeRun): unknown[] {
 describe('mixed fault suite', () => {
 	it.each([1, 2])('people, renames, leads, qualifications, payouts, cancellations and deletions, the last four twice, under seeded faults (seed %i): 0 lost, 0 doubled, 0 wrong outcomes, 0 over the limit', async (seed) => {
 		await client.reset();
-		// Seed 1 writes dates as the API's example does (a day), seed 2 with a time and zone (§7.8): after a lost answer,
-		// only the latter can tell that an add was this run's.
+		// Seed 1 writes dates as the API's example does (a day), seed 2 with a time and zone
+		// (docs/referral-factory-api.md, A11): after a lost answer, only the latter tells that an add was this run's.
 		const dateFormat = seed === 1 ? 'date' : 'iso';
 		await client.configure(faultConfig(seed, { duplicates: 'allow', reissue: 'allow', dateFormat }));
 		const credential = faultCredential(sandbox);

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import packageJson from '../package.json';
-import { credentialTypes, nodeTypeList, referralFactoryNode } from './helpers/engine';
+import type { INode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { credentialTypes, nodeTypeList, nodeTypes, referralFactoryNode, REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode } from './helpers/engine';
 
 const ROOT = join(__dirname, '..');
 
@@ -65,6 +68,39 @@ describe('the package as n8n loads it', () => {
 		const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', name, `${name}.node.json`), 'utf8'));
 		expect(codex.node).toBe(`${packageJson.name}.${node.description.name}`);
 		expect(codex.categories.length).toBeGreaterThan(0);
+		// n8n's known categories (KNOWN_CODEX_CATEGORIES of @n8n/eslint-plugin-community-nodes' valid-codex-categories
+		// rule, mirrored from its editor's node panel): an unknown one hides the node from the panel's categories.
+		const known = ['AI', 'Analytics', 'Communication', 'Core Nodes', 'Data & Storage', 'Developer Tools', 'Development', 'ECM', 'Finance & Accounting', 'HITL', 'Marketing & Content', 'Miscellaneous', 'Productivity', 'Sales', 'Utility'];
+		for (const category of codex.categories) expect(known).toContain(category);
+	});
+
+	it('gives every parameter of every node and credential a default (n8n\'s require-param-default rule)', () => {
+		const missing: string[] = [];
+		const walk = (properties: Array<Record<string, unknown>>, path: string) => {
+			for (const property of properties) {
+				const name = `${path}.${String(property.name)}`;
+				// A fixedCollection's groups ({name, displayName, values}) are not parameters; their values are.
+				if (Array.isArray(property.values)) {
+					walk(property.values as Array<Record<string, unknown>>, name);
+					continue;
+				}
+				if (!('default' in property)) missing.push(name);
+				if ((property.type === 'collection' || property.type === 'fixedCollection') && Array.isArray(property.options)) {
+					walk(property.options as Array<Record<string, unknown>>, name);
+				}
+			}
+		};
+		let walked = 0;
+		for (const node of nodeTypeList) {
+			walk(node.description.properties as unknown as Array<Record<string, unknown>>, node.description.name);
+			walked += node.description.properties.length;
+		}
+		for (const credential of Object.values(credentialTypes)) {
+			walk(credential.properties as unknown as Array<Record<string, unknown>>, credential.name);
+			walked += credential.properties.length;
+		}
+		expect(walked).toBeGreaterThan(0);
+		expect(missing).toEqual([]);
 	});
 
 	it('keeps the parameter names saved workflows depend on', () => {
@@ -80,5 +116,33 @@ describe('the package as n8n loads it', () => {
 		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
 		const operation = shownFor('referrer', 'add').find((p) => p.name === 'operation')!;
 		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add referrer' }));
+	});
+
+	/** The node's subtitle on the canvas, worked out by n8n's expression engine for these parameters. */
+	function subtitleFor(type: string, subtitle: string, parameters: INode['parameters']): unknown {
+		const node: INode = { id: '1', name: 'Node', type, typeVersion: 1, position: [0, 0], parameters };
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+		return workflow.expression.getSimpleParameterValue(node, subtitle, 'internal', {});
+	}
+
+	it('shows each operation and event on the canvas in words, not internal values', () => {
+		const seen = new Set<string>();
+		const resources = referralFactoryNode.description.properties.find((p) => p.name === 'resource')!.options as Array<{ name: string; value: string }>;
+		for (const resource of resources) {
+			const operations = referralFactoryNode.description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource.value))!;
+			for (const operation of operations.options as Array<{ name: string; value: string }>) {
+				const words = subtitleFor(REFERRAL_FACTORY_TYPE, referralFactoryNode.description.subtitle!, { resource: resource.value, operation: operation.value });
+				expect(words).toEqual(expect.stringMatching(/^[A-Z][a-z]+( [A-Z][a-z]+)+$/));
+				expect(words).toContain(operation.name);
+				expect(words).toContain(resource.name);
+				seen.add(words as string);
+			}
+		}
+		const events = triggerNode.description.properties.find((p) => p.name === 'event')!.options as Array<{ name: string; value: string }>;
+		for (const event of events) {
+			expect(subtitleFor(TRIGGER_TYPE, triggerNode.description.subtitle!, { setup: 'automatic', event: event.value })).toBe(event.name);
+		}
+		expect(subtitleFor(TRIGGER_TYPE, triggerNode.description.subtitle!, { setup: 'dashboard' })).toBe('Dashboard Webhook');
+		expect(seen.size).toBeGreaterThan(1);
 	});
 });

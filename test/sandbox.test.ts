@@ -1,6 +1,6 @@
 /**
  * The sandbox is what every other test trusts to behave like Referral Factory, so its own behaviour is specified
- * here, through plain HTTP (undici), against ../shared/referral-factory-api.md.
+ * here, through plain HTTP (undici), against the facts listed in docs/referral-factory-api.md.
  */
 import { request } from 'undici';
 

@@ -1,6 +1,6 @@
 import { simplifyUser } from '../nodes/ReferralFactory/helpers/user';
 
-// The v1 user shape (a boolean `qualified`, §3.12, §7.9) cannot come from the sandbox, which models v2.
+// The v1 user shape (a boolean `qualified`: docs/referral-factory-api.md, P3) cannot come from the v2 sandbox.
 describe('the simplified person', () => {
 	it.each([
 		[{ qualified_at: '2026-05-01' }, true],

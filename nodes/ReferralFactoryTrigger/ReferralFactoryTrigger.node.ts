@@ -16,7 +16,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, unwrapData } from '../ReferralFactory/transport';
-import { EVENTS, properties, type TriggerEvent } from './description';
+import { EVENT_NAMES, EVENTS, properties, type TriggerEvent } from './description';
 import { deliveryItem, eventOf } from './payload';
 import { deliveryAllowed, registration, SECRET_PARAMETER } from './registration';
 
@@ -29,7 +29,7 @@ function sameSecret(given: unknown, expected: string): boolean {
 	return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** A list from Referral Factory's n8n endpoints: `{<key>: [{id, name}]}` (§5.3), or bare / under `data`. */
+/** A list from the n8n endpoints: `{<key>: [{id, name}]}`, bare, or under `data` (docs/referral-factory-api.md, N1). */
 async function n8nList(ctx: ILoadOptionsFunctions, path: string, key: string): Promise<INodePropertyOptions[]> {
 	const body = await (await ApiClient.create(ctx)).request<IDataObject>('GET', path, { surface: 'n8n' });
 	const entries = (Array.isArray(body?.[key]) ? body[key] : unwrapData(body)) as unknown;
@@ -50,8 +50,10 @@ export class ReferralFactoryTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["setup"] === "dashboard" ? "Dashboard webhook" : $parameter["event"]}}',
-		description: 'Starts the workflow when someone joins a campaign, a lead is qualified, or a reward is issued',
+		subtitle: `={{$parameter["setup"] === "dashboard" ? "Dashboard Webhook" : ${JSON.stringify(EVENT_NAMES)}[$parameter["event"]]}}`,
+		// n8n's node picker shows one entry for a node and its trigger, with the trigger's description
+		// (useActionsGeneration.ts in n8n's editor: `app.description = trigger.description`), so this describes both.
+		description: 'Run your referral programme: add referrers and leads, issue rewards, and start workflows when someone joins, a lead is qualified or a reward is issued',
 		defaults: {
 			name: 'Referral Factory Trigger',
 		},
@@ -61,7 +63,10 @@ export class ReferralFactoryTrigger implements INodeType {
 			{
 				name: 'referralFactoryPublicApi',
 				required: true,
-				displayOptions: { show: { setup: ['automatic'] } },
+				// `hide`, not `show`: n8n's editor takes a field that credentials `show` for every value of as the node's
+				// authentication and moves it into the credential dialog (getMainAuthField in its nodeTypesUtils.ts), which
+				// would take Set Up out of the panel.
+				displayOptions: { hide: { setup: ['dashboard'] } },
 			},
 			{
 				name: 'referralFactoryWebhookApi',

@@ -2,7 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { campaignLocator } from '../ReferralFactory/actions/common.descriptions';
 
-/** The trigger's events, and the names Referral Factory's n8n endpoints give them (§5.3, verbatim). */
+/** The trigger's events, named as Referral Factory's n8n endpoints name them (docs/referral-factory-api.md, N2). */
 export const EVENTS = {
 	userJoined: 'user.join',
 	userQualified: 'user.qualified',
@@ -10,6 +10,15 @@ export const EVENTS = {
 } as const;
 
 export type TriggerEvent = keyof typeof EVENTS;
+
+const eventOptions: Array<{ name: string; value: TriggerEvent; description: string }> = [
+	{ name: 'Lead Qualified', value: 'userQualified', description: 'A lead in the campaign was qualified (converted)' },
+	{ name: 'Reward Issued', value: 'rewardIssued', description: 'A reward was issued to someone' },
+	{ name: 'User Joined', value: 'userJoined', description: 'Someone joined the campaign: a new referrer, or a lead brought by one' },
+];
+
+/** Each event's name as the panel shows it, for the node's subtitle. */
+export const EVENT_NAMES = Object.fromEntries(eventOptions.map(({ name, value }) => [value, name])) as Record<TriggerEvent, string>;
 
 const automatic = { setup: ['automatic'] };
 
@@ -49,9 +58,7 @@ export const properties: INodeProperties[] = [
 		default: 'userJoined',
 		displayOptions: { show: automatic },
 		options: [
-			{ name: 'Lead Qualified', value: 'userQualified', description: 'A lead in the campaign was qualified (converted)' },
-			{ name: 'Reward Issued', value: 'rewardIssued', description: 'A reward was issued to someone' },
-			{ name: 'User Joined', value: 'userJoined', description: 'Someone joined the campaign: a new referrer, or a lead brought by one' },
+			...eventOptions,
 		],
 	},
 	{

@@ -6,9 +6,9 @@ import { simplifyUser, type ApiUser } from '../ReferralFactory/helpers/user';
  * One delivery as one output item, in the shape the node's operations give a person (simplifyUser), plus the event,
  * the referrer of a lead, the reward of a reward event, and the whole body under `raw`.
  *
- * No payload schema is published (shared/referral-factory-api.md §7.14). Registered deliveries are taken to carry
+ * No payload schema is published (docs/referral-factory-api.md, N4). Registered deliveries are taken to carry
  * the API's user object, bare or under `user`/`data`, and a reward event the reward under `reward` (INFERRED).
- * Dashboard deliveries carry the fields the user ticked under names they chose (§5.1, "call it email_address"):
+ * Dashboard deliveries carry the fields the user ticked under names they chose (docs/referral-factory-api.md, N5):
  * the usual names are read whatever their case and separators (`Email Address`, `email_address`, `emailAddress`).
  */
 
@@ -74,7 +74,7 @@ export function deliveryItem(body: IDataObject, configuredEvent: string | undefi
 		const value = pick(fields, names);
 		if (value !== undefined) (user as IDataObject)[field] = ['id', 'campaign_id', 'referrer_id'].includes(field) ? (numeric(value) as IDataObject[string]) : (value as IDataObject[string]);
 	}
-	// A referrer given as an object (the lead's referrer, §5.1 "the details of the person who referred them").
+	// A referrer given as an object (a lead's delivery may carry its referrer: docs/referral-factory-api.md, N5).
 	const referrerObject = isObject(person.referrer) ? person.referrer : undefined;
 	if (referrerObject?.id !== undefined && user.referrer_id === undefined) user.referrer_id = numeric(referrerObject.id) as number;
 	const qualified = qualifiedFrom(pick(fields, ALIASES.qualified));
@@ -97,7 +97,7 @@ export function deliveryItem(body: IDataObject, configuredEvent: string | undefi
 	return item;
 }
 
-/** A reward's fields in the node's words (the reward lists' records, §3.14). */
+/** A reward's fields in the node's words (the reward lists' records: docs/referral-factory-api.md, R2, R3). */
 function rewardOf(reward: IDataObject): IDataObject {
 	const shown: IDataObject = {
 		id: reward.id ?? null,

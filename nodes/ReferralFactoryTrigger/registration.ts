@@ -8,7 +8,7 @@ import { apiPath, ApiClient } from '../ReferralFactory/transport';
 import { EVENTS, type TriggerEvent } from './description';
 
 /**
- * Registration with Referral Factory's n8n endpoints (shared/referral-factory-api.md §5.3), as the vendor's own
+ * Registration with Referral Factory's n8n endpoints (docs/referral-factory-api.md, N2), as the vendor's own
  * trigger does it: `POST /webhooks {url, event, campaign_id, sources?}` → `{webhook: {id}}`, removed with
  * `DELETE /webhooks/{id}`; for a reward, `PUT /rewards/{reward_id} {url, event, reward_id}`, removed with
  * `DELETE /rewards/{reward_id}`. What was registered lives in the node's static data: the registration's id, the
@@ -24,8 +24,8 @@ import { EVENTS, type TriggerEvent } from './description';
  * removes or replaces its production registration.
  *
  * Each registration's URL carries a secret of its own in the query string (`?secret=…`, made at random when it is
- * registered and kept beside its id): Referral Factory signs nothing (§5.1), so this is how a delivery proves it
- * comes from the registration. The webhook refuses a delivery without it (`deliveryAllowed`).
+ * registered and kept beside its id): Referral Factory signs nothing (docs/referral-factory-api.md, N6), so this is how
+ * a delivery proves it comes from the registration. The webhook refuses a delivery without it (`deliveryAllowed`).
  */
 
 interface Wanted {
@@ -96,7 +96,7 @@ function wanted(ctx: IHookFunctions): Wanted {
 	return { method: 'POST', path: '/webhooks', body, signature: JSON.stringify([url, event, campaignId, body.sources ?? []]) };
 }
 
-/** The registration's id in the answer (`{webhook: {id}}` per §5.3; `data.id` or `id` accepted too, INFERRED). */
+/** The registration's id in the answer: `{webhook: {id}}`, or `data.id` or `id` (docs/referral-factory-api.md, N2). */
 function idIn(response: unknown): string | undefined {
 	const body = (response ?? {}) as { webhook?: { id?: unknown }; data?: { id?: unknown }; id?: unknown };
 	const id = body.webhook?.id ?? body.data?.id ?? body.id;

@@ -93,7 +93,11 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** The environment of an offline, headless n8n in `userFolder` (shared/n8n-runtime-notes.md). */
+/**
+ * The environment of an offline, headless n8n in `userFolder`: with diagnostics, version notifications, templates,
+ * personalization and AI off it was traced connecting only to 127.0.0.1; each n8n needs a runners broker port of its
+ * own (a second one on the default 5679 fails).
+ */
 export async function n8nEnv(installed: Installed, userFolder: string, extra: Record<string, string> = {}) {
 	return {
 		...process.env,

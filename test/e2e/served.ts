@@ -1,8 +1,8 @@
 /**
  * Workflows that need a running n8n (`n8n start`), for run.ts: the Referral Factory Trigger (trigger.ts) and the node
  * as tools of an MCP Server Trigger (mcp.ts). Their fixtures (test/e2e/fixtures/served) are imported and published
- * while n8n is stopped (`n8n publish:workflow`, shared/n8n-runtime-notes.md), then n8n starts on 127.0.0.1 and every
- * check runs against it; unpublishing comes last.
+ * while n8n is stopped (`n8n publish:workflow` works only then; a running n8n publishes only through its public API,
+ * with a key), then n8n starts on 127.0.0.1 and every check runs against it; unpublishing comes last.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -42,7 +42,13 @@ export function operationParameters(resource: string, operation: string, values:
 	const parameters: INodeParameters = { resource, operation, ...values };
 	const properties = referralFactoryNode.description.properties;
 	// A condition on a parameter that is not set sees its default, as in the editor (Limit shows while Return All is off).
-	const valueOf = (name: string) => parameters[name] ?? properties.find((property) => property.name === name)?.default;
+	// A condition may name a path from the root ('/referrerId.mode': a locator's mode), as n8n reads it.
+	const valueOf = (name: string): unknown => {
+		const [root, ...path] = name.replace(/^\//, '').split('.');
+		let value: unknown = parameters[root] ?? properties.find((property) => property.name === root)?.default;
+		for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+		return value;
+	};
 	const shown = properties.filter((property) => {
 		const show = property.displayOptions?.show ?? {};
 		return Object.entries(show).every(([name, allowed]) => (allowed as unknown[]).includes(valueOf(name)));

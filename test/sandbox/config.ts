@@ -15,8 +15,9 @@ export interface SandboxConfig {
 	/** X-RateLimit-Reset as `seconds` to the window's next slot, or the `unix` time of it (both are in use elsewhere). */
 	rateLimitResetFormat: 'seconds' | 'unix';
 	/**
-	 * What POST /users does with an e-mail already in the campaign (§4.3: sources disagree). `allow` adds a second
-	 * user: no source says the API does that, but it shows whether the node itself avoids duplicates.
+	 * What POST /users does with an e-mail already in the campaign (sources disagree: docs/referral-factory-api.md,
+	 * P10). `allow` adds a second user: no source says the API does that, but it shows whether the node itself avoids
+	 * duplicates.
 	 */
 	duplicates: 'return-existing' | 'reject' | 'allow';
 	/**
@@ -25,8 +26,9 @@ export interface SandboxConfig {
 	 */
 	reissue: 'refuse' | 'allow';
 	/**
-	 * `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}} (§4); `list`:
-	 * {message, errors:[{field,message}]} (a list at the top, as other APIs answer; the node reads it too).
+	 * `documented`: {code, message, errors:{f:[{field,message}]}}; `plain`: {message, errors:{f:['…']}}
+	 * (docs/referral-factory-api.md, A9); `list`: {message, errors:[{field,message}]} (a list at the top, as other APIs
+	 * answer; the node reads it too).
 	 */
 	errorStyle: 'documented' | 'plain' | 'list';
 	/**
@@ -34,25 +36,29 @@ export interface SandboxConfig {
 	 * object around them), so every way to find a list's end, and every place its records may be, is tested.
 	 */
 	envelope: 'full' | 'links' | 'meta' | 'bare' | 'list';
-	/** Search filters on these fields are dropped, as an API that does not apply them would (§3.4 INFERRED). */
+	/**
+	 * Search filters on these fields are dropped, as an API that does not apply them would (INFERRED:
+	 * docs/referral-factory-api.md, P6).
+	 */
 	searchIgnores: string[];
 	/** How many campaigns the store holds after a reset (30: two pages of 25). */
 	campaignCount: number;
 	/**
-	 * How dates are written (§7.8: the sources disagree): `date` 2024-12-27 ([SKILL]'s example), `iso` with the time and
-	 * zone (Laravel's JSON default, 2024-12-27T10:15:00.000000Z), `local` with the time but no zone (2024-12-27 10:15:00).
+	 * How dates are written (the sources disagree: docs/referral-factory-api.md, A11): `date` 2024-12-27 (the API
+	 * reference's example), `iso` with the time and zone (Laravel's JSON default, 2024-12-27T10:15:00.000000Z), `local`
+	 * with the time but no zone (2024-12-27 10:15:00).
 	 */
 	dateFormat: 'date' | 'iso' | 'local';
 	/**
-	 * How a person's qualification is shown (§7.9): v2's `qualified_at` (a date or null), or v1's `qualified` as a
-	 * boolean or as 1/0 (without `qualified_at`).
+	 * How a person's qualification is shown (docs/referral-factory-api.md, P3): v2's `qualified_at` (a date or null),
+	 * or v1's `qualified` as a boolean or as 1/0 (without `qualified_at`).
 	 */
 	qualifiedForm: 'qualified_at' | 'boolean' | 'number';
 	/** Added to the sandbox's clock when it stamps a record: a server clock off from n8n's, or records made in the past. */
 	clockOffsetMs: number;
 	/**
-	 * How a registered delivery is laid out (§7.14: no schema is published): the person `flat` beside `event`, under
-	 * `data` or `user`, or the whole delivery in a one-entry `list`.
+	 * How a registered delivery is laid out (no schema is published: docs/referral-factory-api.md, N4): the person
+	 * `flat` beside `event`, under `data` or `user`, or the whole delivery in a one-entry `list`.
 	 */
 	deliveryShape: 'flat' | 'data' | 'user' | 'list';
 	/** A lead's referrer in a delivery: only `referrer_id`, an `object` (the referrer's record, no `referrer_id`), or `flat` referrer_* fields. */
@@ -60,15 +66,19 @@ export interface SandboxConfig {
 	/** The field that names the event (`event`, `event_name`, `trigger`), or `none`. */
 	deliveryEvent: 'event' | 'event_name' | 'trigger' | 'none';
 	/**
-	 * A campaign field's `id` (§3.13: a string; its form is not published): a `slug` of its label (`last_name`), or
-	 * `opaque` (`cf_301`), unlike the label in every way.
+	 * A campaign field's `id` (a string whose form is not published: docs/referral-factory-api.md, C3): a `slug` of its
+	 * label (`last_name`), or `opaque` (`cf_301`), unlike the label in every way.
 	 */
 	fieldIds: 'slug' | 'opaque';
-	/** What POST /rewards/issue answers (§7.12: not published): the issued `reward` under `data`, or a `message` alone. */
+	/**
+	 * What POST /rewards/issue answers (not published: docs/referral-factory-api.md, R5): the issued `reward` under
+	 * `data`, or a `message` alone.
+	 */
 	rewardAnswer: 'reward' | 'message';
 	/**
-	 * How the n8n endpoints answer (§7.15: not published): `webhook` ({webhook: {id}}, the vendor's node reads that;
-	 * qualify {message, user}), `data` ({data: {id}}; qualify {data}), or `bare` ({id}; qualify the user itself).
+	 * How the n8n endpoints answer (not published: docs/referral-factory-api.md, N2, N3): `webhook` ({webhook: {id}},
+	 * the vendor's node reads that; qualify {message, user}), `data` ({data: {id}}; qualify {data}), or `bare` ({id};
+	 * qualify the user itself).
 	 */
 	n8nAnswer: 'webhook' | 'data' | 'bare';
 	/** Delay before every API answer, in milliseconds. */

@@ -5,21 +5,21 @@ import { WEBHOOK_EVENTS, type WebhookEvent, type Webhooks } from './webhooks';
 
 type Errors = Record<string, string[]>;
 
-/** The user sources the n8n endpoint offers (§5.3: ids look like source names; the vendor's default is Referred). */
+/** The user sources the n8n endpoint offers (an id is the source's name; docs/referral-factory-api.md, N1). */
 export const USER_SOURCES = ['Referred', 'Direct', 'Api'];
 
 const NOT_FOUND = 'Not Found -- The specified resource could not be found.';
 const WRONG_METHOD = 'Method Not Allowed -- You tried to access a resource with an invalid method.';
 
 /**
- * Referral Factory's n8n endpoints (§5.3), served under /api/n8n: the lists the vendor's node picks from
- * (`GET /campaigns`, `/user-sources`, `/rewards`, `{campaigns|sources|rewards: [{id, name}]}`), webhook registration
- * (`POST /webhooks` → `{webhook: {id}}`, `DELETE /webhooks/{id}`; for a reward `PUT /rewards/{id}` and
- * `DELETE /rewards/{id}`), and `POST /users/qualify` with a coupon (or a code, or an email with campaign_id). A
- * coupon is a person's promotion code (§3.1 `promotion`) or an issued coupon reward. The answers the vendor's node
- * passes through are not documented (§7.15): by default a registration answers `{webhook: {id}}` and qualify
- * `{message, user}` (the PUT answers `{data, message}`), and `n8nAnswer` switches both to `data` or bare, so the
- * node's tolerance for each is exercised; an unknown coupon or webhook is a 404 (INFERRED).
+ * Referral Factory's n8n endpoints (docs/referral-factory-api.md, N1–N3), served under /api/n8n: the lists the vendor's
+ * node picks from (`GET /campaigns`, `/user-sources`, `/rewards`, `{campaigns|sources|rewards: [{id, name}]}`), webhook
+ * registration (`POST /webhooks` → `{webhook: {id}}`, `DELETE /webhooks/{id}`; for a reward `PUT /rewards/{id}` and
+ * `DELETE /rewards/{id}`), and `POST /users/qualify` with a coupon (or a code, or an email with campaign_id). A coupon
+ * is a person's promotion code or an issued coupon reward (INFERRED). The answers the vendor's node passes through
+ * are not documented (docs/referral-factory-api.md, N2, N3): by default a registration answers `{webhook: {id}}`
+ * and qualify `{message, user}` (the PUT answers `{data, message}`), and `n8nAnswer` switches both to `data` or bare,
+ * so the node's tolerance for each is exercised; an unknown coupon or webhook is a 404 (INFERRED).
  */
 export function n8nRoutes(
 	store: Store,

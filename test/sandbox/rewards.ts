@@ -1,5 +1,5 @@
 /**
- * The sandbox's rewards (shared/referral-factory-api.md §3.9, §3.14, INFERRED where the sources are silent): each
+ * The sandbox's rewards (docs/referral-factory-api.md, R1–R7; INFERRED where the sources are silent): each
  * campaign has reward rules; qualifying a lead creates due rewards for the referrer (and for the lead, where a
  * rule says so); issuing moves a due reward to issued; cancelling removes it. Unqualifying removes the rewards of
  * that qualification still due. Routes: GET /rewards/{due|issued|dashboard}/{metric}, POST /rewards/issue/{id},

@@ -1,6 +1,7 @@
 /**
  * The sandbox's model of the v2 API: validation, paging, search and the routes, over the store
- * (../shared/referral-factory-api.md §3, §4, §8). server.ts puts HTTP, auth, the rate limit and faults around it.
+ * (docs/referral-factory-api.md; where it is silent, the choices made here say INFERRED). server.ts puts HTTP, auth,
+ * the rate limit and faults around it.
  */
 import type { SandboxConfig } from './server';
 import { HttpAnswer } from './http';
@@ -10,7 +11,8 @@ import type { Webhooks } from './webhooks';
 import type { Campaign, MetaEntry, Store, User } from './store';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
-// Fields a search may filter on ([MINDCLOUD] sample fields, plus the user object's own, §3.12, §3.13).
+// Fields a search may filter on (those of the API reference's samples, plus the objects' own:
+// docs/referral-factory-api.md, P1, P2, P6, C2).
 const USER_FIELDS = ['id', 'campaign_id', 'referrer_id', 'code', 'email', 'first_name', 'type', 'source', 'qualified', 'qualified_at'];
 const CAMPAIGN_FIELDS = ['id', 'code', 'name', 'status', 'lang'];
 
@@ -36,7 +38,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 
 	/**
 	 * Page and page size, or the 422 Laravel's validation gives for values it refuses (INFERRED: the API documents
-	 * `page` from 1 and `per_page` up to 250, §3.0; what it answers to other values is not published).
+	 * `page` from 1 and `per_page` up to 250, not what it answers to other values: docs/referral-factory-api.md, A7).
 	 */
 	const pageQuery = (query: Record<string, string>, body?: Record<string, unknown>): { page: number; perPage: number } | HttpAnswer => {
 		const errors: Errors = {};
@@ -62,7 +64,8 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
 		const from = (page - 1) * perPage;
 		const data = all.slice(from, from + perPage).map(present);
-		// The switch drops parts of the envelope (§3.0 INFERRED), so each way a client may find the end is tested.
+		// The switch drops parts of the envelope (INFERRED: docs/referral-factory-api.md, A6), so each way a client may
+		// find the end is tested.
 		const envelope = config.envelope;
 		if (envelope === 'bare') return new HttpAnswer(200, { data });
 		if (envelope === 'list') return new HttpAnswer(200, data);
@@ -87,9 +90,10 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 	};
 
 	/**
-	 * The search filter of [CODE-LUUPE]: `{filters: {value: [{field, value, operator}], operator: 'AND'|'OR'}}`.
-	 * A filter it cannot read is refused with 422 (INFERRED: operators beyond =, != and like are not published),
-	 * never answered with everything. `searchIgnores` names fields whose filters are dropped, as an API might.
+	 * The search filter seen in working code (docs/referral-factory-api.md, P6):
+	 * `{filters: {value: [{field, value, operator}], operator: 'AND'|'OR'}}`. A filter it cannot read is refused with
+	 * 422 (INFERRED: operators beyond =, != and like are not published), never answered with everything.
+	 * `searchIgnores` names fields whose filters are dropped, as an API might.
 	 */
 	const searchFilter = (body: Record<string, unknown>, fields: string[]): ((record: Record<string, unknown>) => boolean) | HttpAnswer => {
 		const filters = body.filters as { value?: unknown; operator?: unknown } | undefined;
@@ -153,7 +157,8 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 			if (body[flag] !== undefined && typeof body[flag] !== 'boolean') add(flag, `The ${flag} field must be true or false.`);
 		}
 		if (body.meta !== undefined && !Array.isArray(body.meta)) add('meta', 'The meta must be an array.');
-		// A lead: `referrer: {field: id|code|email, value}` ([SKILL]); the referrer must be in the same campaign (INFERRED).
+		// A lead: `referrer: {field: id|code|email, value}` (docs/referral-factory-api.md, P7); the referrer must be in
+		// the same campaign (INFERRED).
 		let referrer: User | undefined;
 		if (body.referrer !== undefined) {
 			const ref = body.referrer as { field?: unknown; value?: unknown } | null;
@@ -180,7 +185,8 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 				}
 			});
 		}
-		// Required custom fields are enforced here (INFERRED: the campaign form marks them `required`, §3.13).
+		// Required custom fields are enforced here (INFERRED: the campaign form marks them `required`,
+		// docs/referral-factory-api.md, C3).
 		if (campaign && !errors.meta) {
 			const given = new Set(
 				(Array.isArray(body.meta) ? (body.meta as MetaEntry[]) : [])
@@ -196,7 +202,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		return { errors, campaign, referrer };
 	};
 
-	/** PUT /users/qualification (§3.6): by id, code, or email with campaign_id; `qualified` true or false. */
+	/** PUT /users/qualification (docs/referral-factory-api.md, P12): by id, code, or email with campaign_id. */
 	const qualify = (json: Record<string, unknown>): HttpAnswer => {
 		if (typeof json.qualified !== 'boolean') {
 			return fail(422, 'Validation errors in your request', { qualified: ['The qualified field must be true or false.'] });
@@ -209,7 +215,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		if (!user) return fail(404, 'User not found.');
 		const before = user.qualified_at;
 		user.qualified_at = json.qualified ? (user.qualified_at ?? store.now()) : null;
-		// Qualifying twice is a no-op (v1 measured, §3.5): rewards come once, with the change.
+		// Qualifying twice is a no-op (v1 measured: docs/referral-factory-api.md, P13): rewards come with the change.
 		if (before === null && user.qualified_at !== null) {
 			rewards.qualified(user);
 			webhooks.userEvent('user.qualified', store.present(user));
@@ -275,7 +281,8 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 				const user = method === 'GET' ? store.findUser(segments[1]) : store.users.find((u) => String(u.id) === segments[1]);
 				if (!user) return fail(404, 'User not found.');
 				if (method === 'GET') return new HttpAnswer(200, { data: store.present(user) });
-				// §3.7: v2's answer is not documented; v1 answered with a message (INFERRED 200 {message}).
+				// v2's answer is not documented; v1 answered with a message (INFERRED 200 {message}:
+				// docs/referral-factory-api.md, P14).
 				if (method === 'DELETE') {
 					store.deleteUser(user);
 					return new HttpAnswer(200, { message: 'User deleted successfully.' });

@@ -1,7 +1,7 @@
 /**
  * A local Referral Factory: a real HTTP server on 127.0.0.1 that answers like the public v2 API as described in
- * ../shared/referral-factory-api.md (§3 endpoints, §4 errors, §8 sandbox defaults). Where the sources disagree
- * (duplicate e-mails, error body shape) a switch picks the behaviour, so the node can be tested against both.
+ * docs/referral-factory-api.md (where that is silent, the sandbox's own choices are marked INFERRED). Where the sources
+ * disagree (duplicate e-mails, error body shape) a switch picks the behaviour, so the node can be tested against both.
  *
  * Besides /api/v2 (and the n8n endpoints under /api/n8n) it serves /__sandbox/* for tests and scripts: the requests it received, its users, a reset, and
  * its switches. Those routes need no token; the server only ever listens on 127.0.0.1.
@@ -145,8 +145,8 @@ export async function startSandbox(options: {
 		requests.push(record);
 
 		const auth = req.headers.authorization ?? '';
-		// The public API under /api/v2, Referral Factory's n8n endpoints (§5.3) under /api/n8n, seen by the routes
-		// (and by faults) as /n8n/….
+		// The public API under /api/v2, Referral Factory's n8n endpoints (docs/referral-factory-api.md, N1) under
+		// /api/n8n, seen by the routes (and by faults) as /n8n/….
 		const surface = /^\/api\/(v2|n8n)(\/.*)$/.exec(url.pathname);
 		const apiPath = surface ? `${surface[1] === 'n8n' ? '/n8n' : ''}${surface[2]}` : undefined;
 		inFlight++;

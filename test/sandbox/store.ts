@@ -1,6 +1,6 @@
 /**
  * The sandbox's data: campaigns and users, modelled on the v2 API's objects
- * (../shared/referral-factory-api.md §3.12, §3.13). Routes in server.ts read and change it; tests inspect it.
+ * (docs/referral-factory-api.md, P1, P2, C2, C3). Routes in server.ts read and change it; tests inspect it.
  */
 import { randomInt } from 'node:crypto';
 
@@ -184,7 +184,7 @@ export class Store {
 			code: this.uniqueUserCode(),
 			first_name: input.firstName,
 			email: input.email.toLowerCase(),
-			// A lead came through a referrer (INFERRED: the n8n endpoint's sources include Referred, §5.3).
+			// A lead came through a referrer (INFERRED from the sources: docs/referral-factory-api.md, P2, N1).
 			source: input.referrer ? 'Referred' : 'Api',
 			type: input.referrer ? 'person_invited' : 'person_referring',
 			ip: '127.0.0.1',

@@ -1,14 +1,14 @@
 /**
- * Referral Factory's outgoing webhooks, as the sandbox models them (shared/referral-factory-api.md §5, INFERRED where
- * the sources are silent): registrations made through the n8n endpoints (§5.3, one per activation of a trigger),
- * and the dashboard webhook form (§5.1: a URL, the fields the user ticked under names they chose, optional hidden
+ * Referral Factory's outgoing webhooks, as the sandbox models them (docs/referral-factory-api.md, N2, N4, N5, N6;
+ * INFERRED where the sources are silent): registrations made through the n8n endpoints (one per activation of a
+ * trigger), and the dashboard webhook form (a URL, the fields the user ticked under names they chose, optional hidden
  * fields and headers). When a user joins, is qualified or a reward is issued through the API, the sender POSTs the
  * event to every registration that matches it and to the dashboard webhook, and records each delivery.
  *
- * No payload schema is published (§7.14): registered deliveries carry the user object as the API presents it (or
- * the reward with its recipient) plus `event`, laid out as the `delivery*` switches say (flat, under `data` or
- * `user`, or in a list; the referrer by id, as an object or as flat fields; the event under one of three names or
- * none); dashboard deliveries carry only the ticked fields, renamed.
+ * No payload schema is published (docs/referral-factory-api.md, N4): registered deliveries carry the user object as the
+ * API presents it (or the reward with its recipient) plus `event`, laid out as the `delivery*` switches say (flat,
+ * under `data` or `user`, or in a list; the referrer by id, as an object or as flat fields; the event under one of
+ * three names or none); dashboard deliveries carry only the ticked fields, renamed.
  */
 import type { SandboxConfig } from './config';
 
@@ -54,7 +54,7 @@ export interface Delivery {
 	at: number;
 }
 
-/** The names a dashboard user might give the ticked fields (§5.1 suggests `email_address`). */
+/** Names a dashboard user might give the ticked fields (the help's example: docs/referral-factory-api.md, N5). */
 export const DEFAULT_DASHBOARD_FIELDS: Record<string, string> = {
 	email: 'email_address',
 	first_name: 'First Name',

@@ -216,7 +216,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(wf.runs).toEqual([]);
 	});
 
-	describe('every layout of a delivery the node reads (no schema is published, §7.14)', () => {
+	describe('every layout of a delivery the node reads (no schema is published: docs/referral-factory-api.md, N4)', () => {
 		it.each([
 			['flat', 'id', 'event'],
 			['data', 'object', 'event_name'],

@@ -42,48 +42,58 @@ export function campaignLocator(description: string): INodeProperties {
 }
 
 /**
- * A person (referrer or lead): by ID, by referral code, or by email. An email is unique only within a campaign
- * (shared/referral-factory-api.md §4.3), so By Email needs the Campaign field beside it. n8n cannot show a field for
- * one mode of a resource locator only (display conditions name parameters, not a locator's mode), so the Campaign
- * is always there, optional, and required by the node's own check when the person is given by email.
- * `extraModes`: further ways to name the person that only one operation takes (Qualify: By Coupon).
+ * A person locator of one role: From List (people searched by name or email, methods/listSearch.ts), By ID, By Code,
+ * By Email, and `extraModes`. The mode names (`list`, `id`, `code`, `email`) are what saved workflows hold.
+ */
+export function personLocator(
+	role: 'referrer' | 'lead',
+	property: { name: string; displayName: string; description: string; defaultMode: string },
+	extraModes: INodePropertyMode[] = [],
+): INodeProperties {
+	return {
+		displayName: property.displayName,
+		name: property.name,
+		type: 'resourceLocator',
+		default: { mode: property.defaultMode, value: '' },
+		required: true,
+		description: property.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: `Select a ${role}...`,
+				typeOptions: { searchListMethod: role === 'referrer' ? 'searchReferrers' : 'searchLeads', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1042',
+				validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
+			},
+			{ displayName: 'By Code', name: 'code', type: 'string', placeholder: 'e.g. ueONFmUp' },
+			{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. nathan@example.com' },
+			...extraModes,
+		],
+	};
+}
+
+/**
+ * A person (referrer or lead) to work on (personLocator), and the Campaign for By Email. An email is unique only within a campaign
+ * (docs/referral-factory-api.md, P9), so By Email shows a Campaign field (a display condition on the locator's
+ * mode: n8n reads a `/<name>.mode` path from the node's parameters); left empty, every campaign is searched and the item fails
+ * only when the email is there more than once. `extraModes`: ways to name the person that only one operation takes
+ * (Qualify: By Coupon).
  */
 export function personLookup(name: string, displayName: string, description: string, extraModes: INodePropertyMode[] = []): INodeProperties[] {
+	const role = name === 'leadId' ? 'lead' : 'referrer';
 	return [
+		personLocator(role, { name, displayName, description, defaultMode: 'id' }, extraModes),
 		{
-			displayName,
-			name,
-			type: 'resourceLocator',
-			default: { mode: 'id', value: '' },
-			required: true,
-			description,
-			modes: [
-				{
-					displayName: 'By ID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'e.g. 1042',
-					validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
-				},
-				{
-					displayName: 'By Referral Code',
-					name: 'code',
-					type: 'string',
-					placeholder: 'e.g. ueONFmUp',
-				},
-				{
-					displayName: 'By Email',
-					name: 'email',
-					type: 'string',
-					placeholder: 'e.g. nathan@example.com',
-				},
-				...extraModes,
-			],
-		},
-		{
-			...campaignLocator(`Only when the ${displayName.toLowerCase()} is given by email: the campaign to look the email up in (an email is unique only within a campaign)`),
-			displayName: 'Campaign (for By Email)',
+			...campaignLocator(`The campaign to look the email up in. Leave it empty to look in every campaign: it is needed only when the email is a ${role}'s in several.`),
 			required: false,
+			displayOptions: { show: { [`/${name}.mode`]: ['email'] } },
 		},
 	];
 }

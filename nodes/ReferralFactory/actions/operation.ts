@@ -31,32 +31,23 @@ interface Placement<R extends Resource> {
 	alreadyDone?: string;
 }
 
-interface WithPrepare<R extends Resource, Request> extends Placement<R> {
+interface Spec<R extends Resource, Request> extends Placement<R> {
 	/** Reads and checks one item's parameters; throws (naming the item and the field) before anything is sent. */
 	prepare(this: IExecuteFunctions, itemIndex: number): Request;
 	execute(this: IExecuteFunctions, run: ItemRun<Request>): Promise<OperationResult>;
-}
-
-interface WithoutPrepare<R extends Resource> extends Placement<R> {
-	execute(this: IExecuteFunctions, run: ItemRun<undefined>): Promise<OperationResult>;
 }
 
 /**
  * Defines an operation: its fields shown only for its resource and operation, and an execute whose request is
  * whatever its prepare returned, checked by the compiler.
  */
-export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R, Request>): Operation;
-export function defineOperation<R extends Resource>(spec: WithoutPrepare<R>): Operation;
-export function defineOperation<R extends Resource, Request>(spec: WithPrepare<R, Request> | WithoutPrepare<R>): Operation {
+export function defineOperation<R extends Resource, Request>(spec: Spec<R, Request>): Operation {
 	const show = { show: { resource: [spec.resource], operation: [spec.operation] } };
 	return {
 		description: updateDisplayOptions(show, [...spec.properties, spec.alreadyDone ? writeOptions(spec.alreadyDone) : requestOptions]),
 		prepare(context, itemIndex) {
-			if ('prepare' in spec) {
-				const request = spec.prepare.call(context, itemIndex);
-				return async (client) => await spec.execute.call(context, { client, itemIndex, request });
-			}
-			return async (client) => await spec.execute.call(context, { client, itemIndex, request: undefined });
+			const request = spec.prepare.call(context, itemIndex);
+			return async (client) => await spec.execute.call(context, { client, itemIndex, request });
 		},
 	};
 }

@@ -4,8 +4,8 @@ import type { ApiClient } from '../transport';
 import { apiPath, unwrapData } from '../transport';
 
 /**
- * The one rule for a campaign ID: a positive whole number ([DEV-CAMP]; campaign_id is an integer in every source).
- * The resource locator's By ID check, the item validation and the custom-field loader all use it.
+ * The one rule for a campaign ID: a positive whole number (docs/referral-factory-api.md, C2; campaign_id is an integer
+ * in every source). The resource locator's By ID check, the item validation and the custom-field loader all use it.
  */
 export const CAMPAIGN_ID_PATTERN = '^\\s*[1-9][0-9]*\\s*$';
 const CAMPAIGN_ID = new RegExp(CAMPAIGN_ID_PATTERN);
@@ -26,7 +26,7 @@ export interface CampaignField {
 
 /**
  * The form fields a referrer (`fields.person_referring`) or a lead (`fields.person_invited`) fills in for a campaign
- * ([DEV-CAMP]), read once per run.
+ * (docs/referral-factory-api.md, C3), read once per run.
  */
 export async function campaignFields(
 	client: ApiClient,
@@ -53,8 +53,8 @@ export function campaignNotFound(campaignId: number) {
 
 /**
  * The label the API expects in `meta` for what the user chose: the custom field picker offers labels, and an
- * expression may give a field's ID instead ([DEV-USER]: `meta.*.field` is the campaign field's label). Anything
- * else goes through as it is, and Referral Factory names it in its answer.
+ * expression may give a field's ID instead (`meta` names a campaign field by its label: docs/referral-factory-api.md,
+ * C3). Anything else goes through as it is, and Referral Factory names it in its answer.
  */
 export function labelFor(fields: CampaignField[], chosen: string): string {
 	const wanted = chosen.toLowerCase();
@@ -64,7 +64,7 @@ export function labelFor(fields: CampaignField[], chosen: string): string {
 	return byId?.label ?? chosen;
 }
 
-/** The campaign object as the API returns it (§3.13); every field may be missing. */
+/** The campaign object as the API returns it (docs/referral-factory-api.md, C2); every field may be missing. */
 export interface ApiCampaign extends IDataObject {
 	id?: number;
 	name?: string;

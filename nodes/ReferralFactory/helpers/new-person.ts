@@ -33,7 +33,7 @@ export function newPersonFieldLabel(field: string): string | undefined {
 /**
  * The body of POST /users for a new person, read from the item's Campaign, First Name, Email and Additional Fields
  * and checked before anything is sent. Custom fields are sent as `meta`: a list of {field: <campaign field label>,
- * value} ([CODE-LUUPE], [DEV-USER]).
+ * value} (docs/referral-factory-api.md, P7, C3).
  */
 export function buildNewPersonBody(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const campaignId = requireCampaignId(ctx, ctx.getNodeParameter('campaignId', itemIndex, '', { extractValue: true }), itemIndex);

@@ -5,11 +5,11 @@ import type { ApiClient } from '../transport';
 import { requestPages } from '../transport';
 import { itemError, requireText } from './validation';
 
-/** The API's `{metric}` (§3.9): every reward list and check is per reward type. */
+/** The API's `{metric}` (docs/referral-factory-api.md, R1): every reward list and check is per reward type. */
 export const REWARD_TYPES = ['amount', 'commission', 'coupon', 'custom'] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
 
-/** The reward type, in the names Referral Factory's dashboard uses ([HELP-REWARDS]). */
+/** The reward type, in the names Referral Factory's dashboard uses (docs/referral-factory-api.md, R1). */
 export const rewardTypeField: INodeProperties = {
 	displayName: 'Reward Type',
 	name: 'rewardType',
@@ -26,9 +26,9 @@ export const rewardTypeField: INodeProperties = {
 };
 
 /**
- * Issue and Cancel: the due reward. Its type is not asked for: the calls take only the ID (§3.9 R7, R8), and after a
- * lost answer the reward is looked for in every type's lists (`findReward`), so no choice of the user's can point
- * the check at the wrong list.
+ * Issue and Cancel: the due reward. Its type is not asked for: the calls take only the ID
+ * (docs/referral-factory-api.md, R5), and after a lost answer the reward is looked for in every type's lists
+ * (`findReward`), so no choice of the user's can point the check at the wrong list.
  */
 export const dueRewardFields: INodeProperties[] = [
 	{
@@ -50,7 +50,7 @@ export function readRewardType(ctx: IExecuteFunctions, itemIndex: number): Rewar
 	return value;
 }
 
-/** A due reward's ID: a whole number (§3.9 R7: "the due reward's integer id"). */
+/** A due reward's ID: a whole number (docs/referral-factory-api.md, R5). */
 export function readRewardId(ctx: IExecuteFunctions, itemIndex: number): number {
 	const raw = ctx.getNodeParameter('rewardId', itemIndex, '');
 	const text = requireText(ctx, typeof raw === 'number' ? String(raw) : raw, 'Due Reward ID', itemIndex, '501');
@@ -69,8 +69,8 @@ export interface FoundReward {
 
 /**
  * Where a reward is now: issued, still due, or in no list (cancelled, or never there). There is no endpoint for one
- * reward (§3.9), so the issued and due lists of every type are read until it is found. Used only when an answer
- * was lost or refused, never on the common path.
+ * reward (docs/referral-factory-api.md, R4), so the issued and due lists of every type are read until it is found. Used
+ * only when an answer was lost or refused, never on the common path.
  */
 export async function findReward(
 	client: ApiClient,

@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ApiClient } from '../transport';
 import { fieldMessages, requestPages, unwrapData } from '../transport';
 
-/** The user object as the API returns it (shared/referral-factory-api.md §3.12); every field may be missing. */
+/** The user object as the API returns it (docs/referral-factory-api.md, P1, P2); every field may be missing. */
 export interface ApiUser extends IDataObject {
 	id?: number;
 	campaign_id?: number;
@@ -22,7 +22,7 @@ export interface ApiUser extends IDataObject {
 	meta?: Array<{ field?: string; value?: unknown }>;
 }
 
-/** Whether a lead is qualified: v2 documents `qualified_at`; v1 objects carry a boolean `qualified` (§3.12, §7.9). */
+/** Whether a lead is qualified: v2's `qualified_at`, or v1's boolean `qualified` (docs/referral-factory-api.md, P3). */
 export function isQualified(user: ApiUser): boolean {
 	return user.qualified_at !== undefined ? user.qualified_at !== null : user.qualified === true || user.qualified === 1;
 }
@@ -34,7 +34,8 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /**
  * When the person joined, as the earliest and latest moment (ms, UTC) their `signed_up_at` allows: a time with a zone
  * is one moment; a time without a zone (`2024-12-27 10:15:00`) may be in any zone, UTC−12 to UTC+14; a date alone
- * (`2024-12-27`, [SKILL]'s example, §7.8) is a whole day in any zone. Undefined when there is no readable date.
+ * (`2024-12-27`, as in the API reference's example: docs/referral-factory-api.md, A11) is a whole day in any zone.
+ * Undefined when there is no readable date.
  */
 export function joinedBetween(user: ApiUser): { earliest: number; latest: number } | undefined {
 	const raw = typeof user.signed_up_at === 'string' ? user.signed_up_at.trim() : '';
@@ -91,7 +92,7 @@ export function simplifyUser(user: ApiUser): IDataObject {
 	return simplified;
 }
 
-/** The user in an answer (`data`, or bare: both are seen, §3.0); an answer without one is an error of its own. */
+/** The user in an answer (`data`, or bare: docs/referral-factory-api.md, A8); none there is an error of its own. */
 export function userFrom(node: INode, response: unknown, itemIndex: number): ApiUser {
 	const user = unwrapData<ApiUser | undefined>(response);
 	if (!user || typeof user !== 'object' || Array.isArray(user)) {
@@ -106,8 +107,8 @@ export function userFrom(node: INode, response: unknown, itemIndex: number): Api
 
 /**
  * The person with this email in this campaign, or undefined. Uses POST /users/search with the filter shape seen in
- * working code ([CODE-LUUPE]). The search's semantics are INFERRED (§3.4), so every answer is checked again here
- * and the pages are read to the end: a search that ignored a filter would still be read correctly.
+ * working code; the rest of the search's semantics are INFERRED (docs/referral-factory-api.md, P6), so every answer is
+ * checked again here and the pages are read to the end: a search that ignored a filter would still be read correctly.
  */
 export async function findUserByEmail(
 	client: ApiClient,
@@ -140,7 +141,26 @@ export async function findUserByEmail(
 	return undefined;
 }
 
-/** A 422 whose `email` messages say the address is taken: the API's other answer to a repeated email (§4.3). */
+/** Everyone with this email, in any campaign: the same search without the campaign, every answer checked again. */
+export async function findUsersByEmail(
+	client: ApiClient,
+	email: string,
+	options: { itemIndex?: number; deadline?: number },
+): Promise<ApiUser[]> {
+	const wanted = email.toLowerCase();
+	const found: ApiUser[] = [];
+	const pages = requestPages<ApiUser>(client, 'POST', '/users/search', {
+		...options,
+		idempotent: true,
+		body: { filters: { value: [{ field: 'email', value: email, operator: '=' }], operator: 'AND' } },
+	});
+	for await (const users of pages) {
+		found.push(...users.filter((user) => String(user?.email ?? '').toLowerCase() === wanted));
+	}
+	return found;
+}
+
+/** A 422 whose `email` messages say the address is taken (a repeated email: docs/referral-factory-api.md, P10). */
 export function isEmailTaken(error: unknown): boolean {
 	const { httpCode, errorResponse } = error as { httpCode?: unknown; errorResponse?: { body?: unknown } };
 	if (String(httpCode) !== '422') return false;

@@ -6,8 +6,8 @@ import { parseCampaignId } from './campaign';
 // Laravel's default string rule on the API side (INFERRED); checked here so nothing is sent that will bounce.
 export const MAX_TEXT_LENGTH = 255;
 
-// Deliberately simple: one @, no spaces, a dot in the domain. Referral Factory does its own stricter checks
-// (it also rejects domains without MX records, shared/referral-factory-api.md §3.1), which come back as a 422.
+// Deliberately simple: one @, no spaces, a dot in the domain. Referral Factory does its own stricter checks (v1
+// refused domains without an MX record) and says so in its answer (docs/referral-factory-api.md, P8).
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 function describeType(value: unknown): string {

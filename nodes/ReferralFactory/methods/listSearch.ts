@@ -32,7 +32,7 @@ function toItem(campaign: ApiCampaign): INodeListSearchItems {
 
 /**
  * Lists campaigns for the Campaign picker, a page at a time. The search filters by name, ID or code on our side:
- * POST /campaigns/search exists but its filter operators are not documented (shared/referral-factory-api.md §7.7).
+ * POST /campaigns/search exists but its filter operators are not documented (docs/referral-factory-api.md, C4).
  */
 export async function searchCampaigns(
 	this: ILoadOptionsFunctions,
@@ -55,4 +55,59 @@ export async function searchCampaigns(
 		if (results.length > 0) break;
 	}
 	return { results, paginationToken: String(page) };
+}
+
+interface ApiPerson {
+	id?: number;
+	first_name?: string;
+	email?: string;
+	campaign_id?: number;
+	url?: string;
+	type?: string;
+}
+
+/** Whether a person matches what was typed: in the first name or the email, whatever the case. */
+function personMatches(person: ApiPerson, filter: string): boolean {
+	const term = filter.trim().toLowerCase();
+	return String(person.id) === term || `${person.first_name ?? ''} ${person.email ?? ''}`.toLowerCase().includes(term);
+}
+
+/**
+ * People of one role for a person picker, a page at a time: POST /users/search filtered by type, and — when what was
+ * typed is a whole email — by email too (the one filter known to work, docs/referral-factory-api.md, P6). Names and
+ * partial emails are matched on our side, scanning at most MAX_PAGES_PER_SEARCH pages per look.
+ */
+async function searchPeople(context: ILoadOptionsFunctions, type: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	let page = Math.max(1, Number(paginationToken) || 1);
+	const term = filter?.trim() ?? '';
+	const rules = [{ field: 'type', value: type, operator: '=' }];
+	if (/^[^@\s]+@[^@\s]+$/.test(term)) rules.push({ field: 'email', value: term, operator: '=' });
+	const results: INodeListSearchItems[] = [];
+	const client = await ApiClient.create(context);
+	for (let scanned = 0; scanned < (term ? MAX_PAGES_PER_SEARCH : 1); scanned++) {
+		const { items, hasMore } = await requestPage<ApiPerson>(client, 'POST', '/users/search', page, PAGE_SIZE, {
+			idempotent: true,
+			body: { filters: { value: rules, operator: 'AND' } },
+		});
+		for (const person of items) {
+			// Checked again on our side: a search that ignored its type filter must not offer a lead as a referrer.
+			if (person.id === undefined || (person.type !== undefined && person.type !== type) || (term && !personMatches(person, term))) continue;
+			const name = [person.first_name, person.email ? `<${person.email}>` : undefined].filter(Boolean).join(' ') || `ID ${person.id}`;
+			results.push({ name: `${name}${person.campaign_id === undefined ? '' : ` · campaign ${person.campaign_id}`}`, value: String(person.id), url: person.url });
+		}
+		if (!hasMore) return { results };
+		page++;
+		if (results.length > 0) break;
+	}
+	return { results, paginationToken: String(page) };
+}
+
+/** Referrers for the person pickers (From List). */
+export async function searchReferrers(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await searchPeople(this, 'person_referring', filter, paginationToken);
+}
+
+/** Leads for the person pickers (From List). */
+export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await searchPeople(this, 'person_invited', filter, paginationToken);
 }

@@ -6,7 +6,7 @@ import { ApiClient, requestAllItems } from '../transport';
 // The person's first name and email have fields of their own in the node.
 const BUILT_IN = new Set(['first_name', 'firstname', 'email', 'first name']);
 
-/** The form fields of the chosen campaign that a referrer, or a lead, fills in ([DEV-CAMP] `fields`). */
+/** The form fields of the chosen campaign that a referrer, or a lead, fills in (docs/referral-factory-api.md, C3). */
 export async function getCampaignFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const campaignId = parseCampaignId(this.getCurrentNodeParameter('campaignId', { extractValue: true }));
 	if (campaignId === undefined) return [];

@@ -287,7 +287,7 @@ export class ApiClient {
 	}
 }
 
-/** Unwraps the `data` envelope the API puts around single resources ([CODE-LUUPE], [MINDCLOUD]). */
+/** Unwraps the `data` envelope the API puts around single resources (docs/referral-factory-api.md, A8). */
 export function unwrapData<T>(body: unknown): T {
 	if (body && typeof body === 'object' && !Array.isArray(body) && 'data' in body) {
 		return (body as { data: T }).data;

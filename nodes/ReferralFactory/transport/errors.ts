@@ -3,7 +3,7 @@
  *
  * The documented error body is `{code, message, errors: {field: [{field, message}]}}`, but real clients have seen
  * `{message}` and `{errors: {field: ['…']}}`, and the bodies of 401/404/429 were never published
- * (shared/referral-factory-api.md §4). So every shape is accepted: a top-level `message` or `error`, and `errors`
+ * (docs/referral-factory-api.md, A9, A10). So every shape is accepted: a top-level `message` or `error`, and `errors`
  * as an object of arrays of strings or `{message}` objects, or as a plain array.
  */
 

@@ -6,9 +6,10 @@ export function apiPath(...segments: Array<string | number>): string {
 }
 
 /**
- * The base URL of Referral Factory's n8n endpoints (§5.3: `https://referral-factory.com/api/n8n`, the vendor's own
- * node calls them): the credential's Base URL with its `/api/v2` replaced by `/api/n8n`. A Base URL without an
- * `/api/v…` ending (a proxy, say) gets `/api/n8n` appended (INFERRED: no other layout is known).
+ * The base URL of Referral Factory's n8n endpoints (`https://referral-factory.com/api/n8n`,
+ * docs/referral-factory-api.md, N1; the vendor's own node calls them): the credential's Base URL with its `/api/v2`
+ * replaced by `/api/n8n`. A Base URL without an `/api/v…` ending (a proxy, say) gets `/api/n8n` appended (INFERRED: no
+ * other layout is known).
  */
 export function surfaceUrl(baseUrl: string, surface: 'n8n'): string {
 	return `${baseUrl.replace(/\/api\/v\d+$/i, '')}/api/${surface}`;

@@ -6,7 +6,7 @@ import { sleepFor } from './sleep';
 
 /**
  * The most requests per window a credential may set: Referral Factory allows 600 calls a minute per token
- * (shared/referral-factory-api.md §2), and the limiter keeps one finish time per request it may still need, so
+ * (docs/referral-factory-api.md, A2), and the limiter keeps one finish time per request it may still need, so
  * this also bounds its memory.
  */
 export const MAX_RATE_LIMIT = 600;
@@ -40,7 +40,8 @@ function clamp(value: number, min: number, max: number): number {
 
 /**
  * Keeps every rolling window of `windowMs` to at most `limit` requests *as the server counts them*: Referral
- * Factory allows 600 calls a minute per token and may block the IP of clients that go over (§2).
+ * Factory allows 600 calls a minute per token and may block the IP of clients that go over
+ * (docs/referral-factory-api.md, A2).
  *
  * The server counts a request when it arrives, which is somewhere between the moment it was sent and the moment
  * its answer came back. So request k may start only once every request up to k − limit has finished, and a whole

@@ -2,7 +2,7 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ApiClient, RequestOptions } from './client';
 
-/** The API's largest page ([MINDCLOUD], [SKILL]: `per_page` max 250). */
+/** The API's largest page (`per_page` max 250: docs/referral-factory-api.md, A7). */
 export const MAX_PAGE_SIZE = 250;
 
 export interface Page<T> {
@@ -14,7 +14,7 @@ export interface Page<T> {
 
 /**
  * Reads the items and the end of the list from one page. The envelope beyond `data`, `links.next` and
- * `meta.current_page` is INFERRED (shared/referral-factory-api.md §3.0), so the list ends at whichever of these
+ * `meta.current_page` is INFERRED (docs/referral-factory-api.md, A6), so the list ends at whichever of these
  * comes first: `links.next` present and empty, `meta.current_page >= meta.last_page`, or a page shorter than
  * `per_page`. A bare array is read as one page's items.
  */

@@ -1,7 +1,7 @@
 /**
  * Add's `outcome` after a lost answer: never `created` for a person who was there before the run, never `existing`
  * (nor a failure under If Referrer Exists → Fail) for one the run added. The person's own `signed_up_at`, in each
- * of the forms the sandbox can write it (§7.8), against the time the add was first sent.
+ * of the forms the sandbox can write it (docs/referral-factory-api.md, A11), against the time the add was first sent.
  */
 import { runReferralFactoryNode } from '../../helpers/engine';
 import { addReferrerParameters, useSandbox } from '../../helpers/setup';

@@ -4,7 +4,7 @@ import { apiPath, unwrapData } from '../../transport';
 import { campaignLocator, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 
-/** One campaign (GET /campaigns/{id}, §3.8), with the labels of its form fields. */
+/** One campaign (GET /campaigns/{id}, docs/referral-factory-api.md, C1), with the labels of its form fields. */
 export const get = defineOperation({
 	resource: 'campaign',
 	operation: 'get',

@@ -6,13 +6,13 @@ import { requestAllItems } from '../../transport';
 import { filtersCollection, returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 
-/** The statuses a campaign has (§3.13, CONFIRMED). */
+/** The statuses a campaign has (docs/referral-factory-api.md, C2). */
 const STATUSES = ['launched', 'draft', 'paused'];
 
 /**
- * The account's campaigns (GET /campaigns, §3.8), a page of up to 250 at a time; with a Status filter, through
- * POST /campaigns/search (the filter shape seen for users, INFERRED for campaigns, §3.4), and every record's
- * status is checked again here.
+ * The account's campaigns (GET /campaigns, docs/referral-factory-api.md, C1), a page of up to 250 at a time; with a
+ * Status filter, through POST /campaigns/search (the filter shape seen for users, INFERRED for campaigns:
+ * docs/referral-factory-api.md, C4), and every record's status is checked again here.
  */
 export const getAll = defineOperation({
 	resource: 'campaign',

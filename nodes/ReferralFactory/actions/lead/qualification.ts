@@ -8,14 +8,20 @@ import { personLookup, simplify } from '../common.descriptions';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 import { SIMPLIFIED_PERSON } from '../people/roles';
 
-/** The lead as `PUT /users/qualification` takes it: id, code, or email with campaign_id (§3.6, [HELP-QUAL]). */
+/**
+ * The lead as `PUT /users/qualification` takes it: id, code, or email and campaign_id
+ * (docs/referral-factory-api.md, P12).
+ */
 function identify(ref: PersonRef): IDataObject {
 	if (ref.mode === 'id') return { id: ref.id };
 	if (ref.mode === 'code') return { code: ref.code };
 	return { email: ref.email, campaign_id: ref.campaignId };
 }
 
-/** The person in an answer, wherever it is: `data`, `user` (the n8n endpoints' answers are not shown, §7.15), or bare. */
+/**
+ * The person in an answer: under `data` or `user`, or bare (the n8n endpoint's answer is not documented,
+ * docs/referral-factory-api.md, N3).
+ */
 function personIn(body: unknown): ApiUser | undefined {
 	for (const candidate of [unwrapData<unknown>(body), (body as { user?: unknown } | undefined)?.user]) {
 		if (candidate && typeof candidate === 'object' && !Array.isArray(candidate) && (candidate as ApiUser).id !== undefined) {
@@ -29,18 +35,18 @@ function personIn(body: unknown): ApiUser | undefined {
  * Qualify (a lead converted: a purchase, a signed contract) or Unqualify (a refund: back to Pending): the lead is
  * read first, and the PUT is sent only when the lead is not in that state already. So a re-run or Retry On Fail
  * never qualifies twice, whatever the API would do with a second qualification (v1 was measured treating it as a
- * no-op, §3.5; v2 is not), and the output's `outcome` says which it was: `qualified` / `unqualified` by this run, or
- * `alreadyQualified` / `alreadyUnqualified` (an error with Fail If Already Done). The PUT is safe to resend after a
- * transient failure. Qualifying may create rewards per the campaign's settings; they land in Due unless Auto Issue
- * is on. The answer's body is not documented (§3.6 INFERRED): the lead in `data` is used when there, else the lead
- * is fetched.
+ * no-op, docs/referral-factory-api.md, P13; v2 is not), and the output's `outcome` says which it was: `qualified` /
+ * `unqualified` by this run, or `alreadyQualified` / `alreadyUnqualified` (an error with Fail If Already Done). The PUT
+ * is safe to resend after a transient failure. Qualifying may create rewards per the campaign's settings; they land in
+ * Due unless Auto Issue is on (docs/referral-factory-api.md, R7). The answer's body is not documented
+ * (docs/referral-factory-api.md, P12): the lead in `data` is used when there, else the lead is fetched.
  *
  * Qualify also takes a redeemed coupon (a promotion code or coupon Referral Factory gave the lead). The public API
  * has no such call, so this one goes to Referral Factory's n8n endpoint `POST /api/n8n/users/qualify {coupon}`, as
- * the vendor's node does (§5.3). Resent after transient failures like the PUT: it sets a state, it does not add
- * one (INFERRED from the PUT's measured behaviour; the endpoint's answers are not documented, §7.15, so the lead
- * is read from `data`, `user` or the body itself, and any other answer is passed on with the coupon). No lead can be
- * read by coupon first, so a qualification by coupon has no `outcome`.
+ * the vendor's node does (docs/referral-factory-api.md, N3). Resent after transient failures like the PUT: it sets a
+ * state, it does not add one (INFERRED from the PUT's measured behaviour; the endpoint's answers are not documented,
+ * docs/referral-factory-api.md, N3, so the lead is read from `data`, `user` or the body itself, and any other answer is
+ * passed on with the coupon). No lead can be read by coupon first, so a qualification by coupon has no `outcome`.
  */
 function qualification(operation: 'qualify' | 'unqualify') {
 	const qualified = operation === 'qualify';

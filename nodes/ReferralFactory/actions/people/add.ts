@@ -8,30 +8,20 @@ import { buildNewPersonBody, newPersonFieldLabel, resolveCustomFields } from '..
 import { addedByThisRun, findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError } from '../../helpers/validation';
 import { apiPath, type ApiClient } from '../../transport';
-import { campaignLocator, newPersonAdditionalFields, simplify } from '../common.descriptions';
+import { campaignLocator, newPersonAdditionalFields, personLocator, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 import { ROLES, SIMPLIFIED_PERSON } from './roles';
 
-/** The referrer who brought a lead: by referral code (what a link or a form carries), ID, or email (§3.1 `referrer`). */
-const referrerOfLead: INodeProperties = {
-	displayName: 'Referrer',
+/**
+ * The referrer who brought a lead: by referral code (what a link or a form carries), From List, ID, or email
+ * (docs/referral-factory-api.md, P7).
+ */
+const referrerOfLead = personLocator('referrer', {
 	name: 'referrerId',
-	type: 'resourceLocator',
-	default: { mode: 'code', value: '' },
-	required: true,
+	displayName: 'Referrer',
 	description: 'The referrer who brought the lead, in the same campaign',
-	modes: [
-		{ displayName: 'By Referral Code', name: 'code', type: 'string', placeholder: 'e.g. ueONFmUp' },
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 1042',
-			validation: [{ type: 'regex', properties: { regex: '^\\s*[1-9][0-9]*\\s*$', errorMessage: 'An ID is a whole number' } }],
-		},
-		{ displayName: 'By Email', name: 'email', type: 'string', placeholder: 'e.g. nathan@example.com' },
-	],
-};
+	defaultMode: 'code',
+});
 
 function properties(role: Role): INodeProperties[] {
 	const { label } = ROLES[role];
@@ -96,8 +86,8 @@ interface AddPersonRequest {
 }
 
 /**
- * The lead's referrer in the API's words: `{field: id|code|email, value}` ([SKILL] §3.1), read with the same
- * checks as any person locator (by email: within the lead's campaign).
+ * The lead's referrer in the API's words: `{field: id|code|email, value}` (docs/referral-factory-api.md, P7), read with
+ * the same checks as any person locator (by email: within the lead's campaign).
  */
 function readReferrerOfLead(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	const ref = readPersonRef(ctx, 'referrerId', 'Referrer', itemIndex);
@@ -119,9 +109,9 @@ async function updateExisting(this: IExecuteFunctions, client: ApiClient, existi
 }
 
 /**
- * Add for a referrer, or a lead (the same call with `referrer`, §3.1): never twice (helpers/create-once.ts).
- * Referral Factory answers a repeated email either with the existing user or with a 422 on `email`
- * (shared/referral-factory-api.md §4.3); both end in "If … Exists".
+ * Add for a referrer, or a lead (the same call with `referrer`, docs/referral-factory-api.md, P7): never twice
+ * (helpers/create-once.ts). Referral Factory answers a repeated email either with the existing user or with a 422 on
+ * `email` (docs/referral-factory-api.md, P10); both end in "If … Exists".
  *
  * The simplified output's `outcome` says what this run did: `created`, `existing` (there before: Return Existing),
  * `updated` (there before: Update Fields), or — only after a lost answer with Return Existing, when the person's own
@@ -187,8 +177,8 @@ export function addPerson(role: Role) {
 						notFound: campaignNotFound(campaignId),
 						fieldLabel: newPersonFieldLabel,
 					});
-					// 201: added now. 200: Referral Factory answered a repeated email with the person already there (§4.3;
-					// the status is INFERRED: v1 was measured answering with the same user).
+					// 201: added now. 200: the person was there already, Referral Factory's answer to a repeated email
+					// (INFERRED from v1, which answered with the same user: docs/referral-factory-api.md, P10).
 					return { user: userFrom(this.getNode(), response, itemIndex), existed: status === 200 };
 				},
 				find: async () => {

@@ -7,9 +7,9 @@ import { defineOperation, failIfAlreadyDone } from '../operation';
 import { ROLES } from './roles';
 
 /**
- * Delete for a referrer or a lead (DELETE /users/{id}, §3.7: permanent; a referrer's link stops working). The
- * person is fetched first, so that a person of the other kind given here is refused instead of deleted. DELETE is
- * resent after a transient failure; a 404 on a resend means the lost first answer had deleted them.
+ * Delete for a referrer or a lead (DELETE /users/{id}, docs/referral-factory-api.md, P14: permanent; a referrer's link
+ * stops working). The person is fetched first, so that a person of the other kind given here is refused instead of
+ * deleted. DELETE is resent after a transient failure; a 404 on a resend means the lost first answer had deleted them.
  *
  * A person who is not there is taken as deleted already (a re-run, Retry On Fail): `outcome: 'gone'` — which is also
  * what an identifier that never was anyone's gives, since nothing can tell the two apart — or, with Fail If Already

@@ -10,7 +10,8 @@ import { ROLES, SIMPLIFIED_PERSON } from './roles';
 
 /**
  * Leads only: qualified or still pending. Sent as a search rule on `qualified` (the search's fields beyond those
- * seen in working code are INFERRED, §3.4, §7.7), and checked again on every record as the type is.
+ * seen in working code are INFERRED, docs/referral-factory-api.md, P6), and checked again on every record as the type
+ * is.
  */
 const QUALIFICATION_FILTER: INodeProperties = {
 	displayName: 'Qualification',
@@ -25,9 +26,9 @@ const QUALIFICATION_FILTER: INodeProperties = {
 };
 
 /**
- * Get Many for referrers or leads, through POST /users/search (GET /users ignores a campaign filter, §3.3): always
- * filtered to the one kind of person, and by campaign and email when given. The search's semantics are INFERRED
- * (§3.4), so each record's type is checked again here.
+ * Get Many for referrers or leads, through POST /users/search (GET /users ignores a campaign filter,
+ * docs/referral-factory-api.md, P5): always filtered to the one kind of person, and by campaign and email when given.
+ * The search's semantics are INFERRED (docs/referral-factory-api.md, P6), so each record's type is checked again here.
  */
 export function getManyPeople(role: Role) {
 	const { resource, plural, apiType } = ROLES[role];

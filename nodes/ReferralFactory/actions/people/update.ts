@@ -24,10 +24,10 @@ function hasValues(person: ApiUser, body: IDataObject): boolean {
 }
 
 /**
- * Update for a referrer or a lead: PUT /users/{id} with the fields given (§3.5: first_name, email, meta; a partial
- * update, INFERRED). The person is fetched first (to find their ID and check their kind); a PUT is safe to resend.
- * When the person has every given value already (a re-run, Retry On Fail), nothing is sent: `outcome: 'unchanged'`,
- * else `updated`.
+ * Update for a referrer or a lead: PUT /users/{id} with the fields given (first_name, email, meta; a partial update,
+ * INFERRED: docs/referral-factory-api.md, P11). The person is fetched first (to find their ID and check their kind); a
+ * PUT is safe to resend. When the person has every given value already (a re-run, Retry On Fail), nothing is sent:
+ * `outcome: 'unchanged'`, else `updated`.
  */
 export function updatePerson(role: Role) {
 	const { resource, locator, label, apiType } = ROLES[role];

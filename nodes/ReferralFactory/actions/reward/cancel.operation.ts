@@ -6,12 +6,12 @@ import { apiPath, isRefusal } from '../../transport';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
- * Cancels a due reward (POST /rewards/cancel/{id}, §3.9 R8). Sent only for a reward the run's lists show due
- * (`rewardsInState`); one they show issued is an error (it was paid, not cancelled), and one in no list is gone
- * already (cancelled by an earlier run — or the ID was never a reward's; nothing can tell the two apart):
- * `outcome: 'gone'`, or an error with Fail If Already Done. Never sent twice: after a lost answer the reward is
- * looked for afresh in every type's lists: in none → done; still due → sent again; issued meanwhile → an error.
- * When Referral Factory refuses the call, the reward is looked for afresh in the same way.
+ * Cancels a due reward (POST /rewards/cancel/{id}, docs/referral-factory-api.md, R5). Sent only for a reward the run's
+ * lists show due (`rewardsInState`); one they show issued is an error (it was paid, not cancelled), and one in no list
+ * is gone already (cancelled by an earlier run — or the ID was never a reward's; nothing can tell the two apart):
+ * `outcome: 'gone'`, or an error with Fail If Already Done. Never sent twice: after a lost answer the reward is looked
+ * for afresh in every type's lists: in none → done; still due → sent again; issued meanwhile → an error. When Referral
+ * Factory refuses the call, the reward is looked for afresh in the same way.
  */
 export const cancel = defineOperation({
 	resource: 'reward',

@@ -8,7 +8,10 @@ import { defineOperation } from '../operation';
 
 const PATH = { due: 'due', issued: 'issued', all: 'dashboard' } as const;
 
-/** Rewards of one type: due (waiting to be issued), issued, or all (§3.9 R1, R3, R5), as the API gives them. */
+/**
+ * Rewards of one type: due (waiting to be issued), issued, or all, as the API gives them
+ * (docs/referral-factory-api.md, R1).
+ */
 export const getAll = defineOperation({
 	resource: 'reward',
 	operation: 'getAll',

@@ -8,8 +8,9 @@ import { apiPath, isRefusal, unwrapData } from '../../transport';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
- * Issues a due reward (POST /rewards/issue/{id}, §3.9 R7). Issuing may pay out money (Tremendous, Stripe), so it is
- * never sent twice, not even to an API that would pay an issued reward again:
+ * Issues a due reward (POST /rewards/issue/{id}, docs/referral-factory-api.md, R5). Issuing may pay out money
+ * (Tremendous, Stripe: docs/referral-factory-api.md, R7), so it is never sent twice, not even to an API that would pay
+ * an issued reward again:
  * - one item per reward ID in a run sends it (`oncePerReward`); another item with the same ID gets its result;
  * - before sending, the reward must not be issued already (the run's reward lists, `rewardsInState`); if it is, the
  *   item succeeds with `outcome: 'alreadyIssued'` (a re-run, Retry On Fail), or fails with Fail If Already Done;
@@ -55,7 +56,8 @@ export const issue = defineOperation({
 							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
 						});
 						const reward = unwrapData<IDataObject | undefined>(response);
-						// The answer is not published (§7.12): without the reward in it, the reward is read from the lists below.
+						// The answer is not published (docs/referral-factory-api.md, R5): without the reward in it, the
+						// reward is read from the lists below.
 						return reward && typeof reward === 'object' && !Array.isArray(reward) && reward.id !== undefined ? reward : NOT_IN_ANSWER;
 					},
 					find: async () => {

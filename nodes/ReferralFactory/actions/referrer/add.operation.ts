@@ -1,3 +1,0 @@
-import { addPerson } from '../people/add';
-
-export const add = addPerson('referrer');

@@ -1,3 +1,0 @@
-import { deletePerson } from '../people/delete';
-
-export const deleteReferrer = deletePerson('referrer');

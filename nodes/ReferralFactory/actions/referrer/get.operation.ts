@@ -1,3 +1,0 @@
-import { getPerson } from '../people/get';
-
-export const get = getPerson('referrer');

@@ -1,3 +1,0 @@
-import { getManyPeople } from '../people/getAll';
-
-export const getAll = getManyPeople('referrer');

@@ -1,3 +1,0 @@
-import { updatePerson } from '../people/update';
-
-export const update = updatePerson('referrer');
