@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { simplifyReward } from '../ReferralFactory/helpers/reward';
 import { simplifyUser, type ApiUser } from '../ReferralFactory/helpers/user';
 
 /**
@@ -92,27 +93,9 @@ export function deliveryItem(body: IDataObject, configuredEvent: string | undefi
 	}
 	if (referrerObject) Object.assign(referrer, simplifyUser(referrerObject as ApiUser));
 	if (Object.keys(referrer).length > 0) item.referrer = referrer;
-	if (isObject(body.reward)) item.reward = rewardOf(body.reward);
+	// The same reward shape as Reward → Get Many, Issue and Cancel (helpers/reward.ts simplifyReward).
+	if (isObject(body.reward)) item.reward = simplifyReward(body.reward);
 	item.raw = body;
 	return item;
 }
 
-/** A reward's fields in the node's words (the reward lists' records: docs/referral-factory-api.md, R2, R3). */
-function rewardOf(reward: IDataObject): IDataObject {
-	const shown: IDataObject = {
-		id: reward.id ?? null,
-		rewardId: reward.reward_id ?? null,
-		recipientId: reward.recipient_id ?? null,
-	};
-	for (const [from, to] of [
-		['total', 'total'],
-		['count', 'count'],
-		['coupon', 'coupon'],
-		['status', 'status'],
-		['issued_at', 'issuedAt'],
-		['name', 'name'],
-	]) {
-		if (reward[from] !== undefined) shown[to] = reward[from];
-	}
-	return shown;
-}

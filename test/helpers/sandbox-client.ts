@@ -45,6 +45,11 @@ export class SandboxClient {
 		return (await this.call<{ data: SandboxUser }>('POST', '/api/v2/users', body, true)).data;
 	}
 
+	/** Deletes a person through the public API, as someone in the dashboard might. */
+	async deleteUser(id: number): Promise<void> {
+		await this.call('DELETE', `/api/v2/users/${id}`, undefined, true);
+	}
+
 	/** Qualifies (or unqualifies) a person through the public API. */
 	async qualify(body: Record<string, unknown>): Promise<SandboxUser> {
 		return (await this.call<{ data: SandboxUser }>('PUT', '/api/v2/users/qualification', body, true)).data;

@@ -76,6 +76,12 @@ export interface SandboxConfig {
 	 */
 	rewardAnswer: 'reward' | 'message';
 	/**
+	 * Whether a reward record names its recipient by `recipient_id` only (the documented fields:
+	 * docs/referral-factory-api.md, R2, R3), or also carries them as an object under `recipient` or `user` (INFERRED
+	 * possible: the node reads the name and email from there instead of asking for the person).
+	 */
+	rewardRecipient: 'id' | 'recipient' | 'user';
+	/**
 	 * How the n8n endpoints answer (not published: docs/referral-factory-api.md, N2, N3): `webhook` ({webhook: {id}},
 	 * the vendor's node reads that; qualify {message, user}), `data` ({data: {id}}; qualify {data}), or `bare` ({id};
 	 * qualify the user itself).
@@ -167,6 +173,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	qualifiedForm: 'qualified_at',
 	fieldIds: 'slug',
 	rewardAnswer: 'reward',
+	rewardRecipient: 'id',
 	n8nAnswer: 'webhook',
 	deliveryShape: 'flat',
 	deliveryReferrer: 'id',

@@ -48,6 +48,9 @@ export class Rewards {
 
 	earned: EarnedReward[] = [];
 
+	/** The recipient to show inside a reward record, if any (routes.ts sets it from the `rewardRecipient` switch). */
+	recipientOf: (id: number) => { key: string; person: Record<string, unknown> } | undefined = () => undefined;
+
 	private nextId = 501;
 
 	constructor() {
@@ -96,6 +99,8 @@ export class Rewards {
 		if (reward.metric === 'coupon') shown.coupon = reward.coupon;
 		else Object.assign(shown, { count: reward.count, total: reward.total });
 		if (reward.state === 'issued') Object.assign(shown, { status: 'issued', issued_at: reward.issued_at });
+		const recipient = this.recipientOf(reward.recipient_id);
+		if (recipient) shown[recipient.key] = recipient.person;
 		return shown;
 	}
 

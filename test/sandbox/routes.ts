@@ -313,6 +313,12 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
+	// A reward record as the lists show it, with its recipient as an object when the switch says so.
+	rewards.recipientOf = (id) => {
+		if (config.rewardRecipient === 'id') return undefined;
+		const user = store.users.find((u) => u.id === id);
+		return user && { key: config.rewardRecipient, person: { id: user.id, first_name: user.first_name, email: user.email } };
+	};
 	const rewardRoute = rewardRoutes(rewards, () => config, fail, paginate, (reward) => {
 		const recipient = store.users.find((u) => u.id === reward.recipient_id);
 		webhooks.rewardIssued(rewards.present(reward), recipient && store.present(recipient));

@@ -2,7 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { requestPages } from '../transport';
+import { apiPath, isRefusal, requestPages } from '../transport';
+import { settle } from './settle';
+import { userFrom, type ApiUser } from './user';
 import { itemError, requireText } from './validation';
 
 /** The API's `{metric}` (docs/referral-factory-api.md, R1): every reward list and check is per reward type. */
@@ -133,4 +135,89 @@ export async function oncePerReward<T>(
 		});
 	});
 	return { result, earlier: claim.itemIndex };
+}
+
+/** What Simplify says a reward becomes (the parameter's description). */
+export const SIMPLIFIED_REWARD = 'camelCase fields, its type and status, and the recipient\'s name and email';
+
+const objectOf = (value: unknown): IDataObject | undefined =>
+	value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined;
+
+/** A reward's recipient when the record carries them itself (`recipient` or `user`, INFERRED: the lists give only `recipient_id`). */
+export function embeddedRecipient(reward: IDataObject): IDataObject | undefined {
+	return objectOf(reward.recipient) ?? objectOf(reward.user);
+}
+
+/**
+ * A reward in the node's words, the same for Get Many, Issue, Cancel and the trigger: `id`, `rewardId` (the reward
+ * set up in the campaign), `type`, `status` (`due` or `issued`), the recipient's `recipientId`, `recipientName` and
+ * `recipientEmail` (null when unknown), then what the record has of `name`, `coupon`, `count`, `total`, `canBeIssued`,
+ * `issuedAt` (docs/referral-factory-api.md, R2, R3).
+ */
+export function simplifyReward(reward: IDataObject, known: { type?: string; state?: 'due' | 'issued' } = {}, recipient?: IDataObject): IDataObject {
+	const person = recipient ?? embeddedRecipient(reward);
+	const shown: IDataObject = {
+		id: reward.id ?? null,
+		rewardId: reward.reward_id ?? null,
+		type: known.type ?? reward.metric ?? null,
+		status: reward.status ?? known.state ?? null,
+		recipientId: reward.recipient_id ?? person?.id ?? null,
+		recipientName: person?.first_name ?? person?.name ?? null,
+		recipientEmail: person?.email ?? null,
+	};
+	for (const [from, to] of [
+		['name', 'name'],
+		['coupon', 'coupon'],
+		['count', 'count'],
+		['total', 'total'],
+		['can_be_issued', 'canBeIssued'],
+		['issued_at', 'issuedAt'],
+	]) {
+		if (reward[from] !== undefined) shown[to] = reward[from];
+	}
+	return shown;
+}
+
+/**
+ * The recipients of these rewards, by ID: GET /users/{id} once per person per run (shared by the run's items), for
+ * rewards that do not carry their recipient. A person deleted since (404) is left out; any other failure fails the item.
+ */
+export async function recipientsOf(
+	client: ApiClient,
+	rewards: IDataObject[],
+	options: { itemIndex: number; deadline: number },
+): Promise<Map<string, ApiUser>> {
+	const ids = [...new Set(rewards.filter((r) => !embeddedRecipient(r) && r.recipient_id != null).map((r) => String(r.recipient_id)))];
+	const found = new Map<string, ApiUser>();
+	const width = Math.max(1, client.settings.concurrency);
+	for (let start = 0; start < ids.length; start += width) {
+		await Promise.all(
+			ids.slice(start, start + width).map(async (id) => {
+				const user = await client.once(`recipient:${id}`, async () => {
+					const read = await settle(client.request('GET', apiPath('users', id), options));
+					if (read.ok) return userFrom(client.node, read.value, options.itemIndex);
+					if (isRefusal(read.error) && ['404', '410'].includes(String(read.error.httpCode))) return undefined;
+					throw read.error;
+				});
+				if (user) found.set(id, user);
+			}),
+		);
+	}
+	return found;
+}
+
+/**
+ * Rewards simplified, each with its recipient's name and email (read when the record does not carry them). After a
+ * write (Issue, Cancel) the work is done whatever happens next, so `afterWrite` leaves the recipient unknown rather
+ * than fail the item when the read fails.
+ */
+export async function simplifyRewards(
+	client: ApiClient,
+	rewards: Array<{ reward: IDataObject; type?: string; state?: 'due' | 'issued' }>,
+	options: { itemIndex: number; deadline: number; afterWrite?: boolean },
+): Promise<IDataObject[]> {
+	const { afterWrite, ...lookup } = options;
+	const reading = recipientsOf(client, rewards.map(({ reward }) => reward), lookup);
+	const recipients = afterWrite ? await reading.catch(() => new Map<string, ApiUser>()) : await reading;
+	return rewards.map(({ reward, type, state }) => simplifyReward(reward, { type, state }, recipients.get(String(reward.recipient_id))));
 }

@@ -18,8 +18,29 @@ describe('Reward → Cancel', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'cancelled' });
+		expect(items[0].json).toEqual({
+			id: coupon.id,
+			rewardId: 10,
+			type: 'coupon',
+			status: 'cancelled',
+			recipientId: coupon.recipient_id,
+			recipientName: 'Lea',
+			recipientEmail: 'lea@example.com',
+			canBeIssued: true,
+			coupon: expect.stringMatching(/^SAVE10-/),
+			cancelled: true,
+			outcome: 'cancelled',
+		});
 		expect((await t.client.rewards()).map((r) => r.id)).not.toContain(coupon.id);
+	});
+
+	it('with Simplify off: { cancelled: true, id, outcome }, and no person read', async () => {
+		const { coupon } = await qualifiedLead(t);
+
+		const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'cancel', { rewardId: String(coupon.id), simplify: false }), input: [{}] });
+
+		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'cancelled' });
+		expect((await t.client.requests()).map((r) => r.path).filter((p) => p.startsWith('/api/v2/users'))).toEqual([]);
 	});
 
 	it('after a lost answer, finds the reward gone and does not send it again', async () => {
@@ -52,7 +73,7 @@ describe('Reward → Cancel', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'gone' });
+		expect(items[0].json).toEqual(expect.objectContaining({ cancelled: true, id: coupon.id, outcome: 'gone', recipientName: null }));
 	});
 
 	it('cancelling again with Fail If Already Done: Referral Factory\'s not-found error', async () => {
@@ -100,7 +121,7 @@ describe('Reward → Cancel', () => {
 			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 			expect(error).toBeUndefined();
-			expect(items[0].json).toEqual({ cancelled: true, id: coupon.id, outcome: 'gone' });
+			expect(items[0].json).toEqual(expect.objectContaining({ cancelled: true, id: coupon.id, outcome: 'gone', recipientName: null }));
 			expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 404`]);
 		});
 	});

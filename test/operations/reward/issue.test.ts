@@ -22,8 +22,40 @@ describe('Reward → Issue', () => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
 
 		expect(error).toBeUndefined();
-		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', issued_at: expect.any(String), outcome: 'issued' });
+		expect(items[0].json).toEqual({
+			id: amount.id,
+			rewardId: 9,
+			type: 'amount',
+			status: 'issued',
+			recipientId: amount.recipient_id,
+			recipientName: 'Nathan',
+			recipientEmail: 'nathan@example.com',
+			canBeIssued: false,
+			count: 1,
+			total: 25,
+			issuedAt: expect.any(String),
+			outcome: 'issued',
+		});
 		expect((await t.client.rewards()).find((r) => r.id === amount.id)!.state).toBe('issued');
+	});
+
+	it('issued, then the recipient cannot be read: the item still says issued, with the name and email null', async () => {
+		const { amount } = await qualifiedLead(t);
+		await t.client.addFault({ status: 400, when: 'before', path: `/users/${amount.recipient_id}`, times: 5 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: amount.id, status: 'issued', outcome: 'issued', recipientId: amount.recipient_id, recipientName: null });
+		expect((await t.client.requests()).map((r) => `${r.path} ${r.status}`)).toContain(`/api/v2/users/${amount.recipient_id} 400`);
+	});
+
+	it('with Simplify off, outputs the API\'s record of the issued reward and the outcome', async () => {
+		const { amount } = await qualifiedLead(t);
+
+		const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'issue', { rewardId: String(amount.id), simplify: false }), input: [{}] });
+
+		expect(items[0].json).toEqual({ id: amount.id, reward_id: 9, recipient_id: amount.recipient_id, can_be_issued: false, count: 1, total: 25, status: 'issued', issued_at: expect.any(String), outcome: 'issued' });
 	});
 
 	it('after a lost answer, finds the reward issued and never sends it again', async () => {

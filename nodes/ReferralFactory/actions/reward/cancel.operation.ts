@@ -1,8 +1,9 @@
 import { createOnce } from '../../helpers/create-once';
 import { settle } from '../../helpers/settle';
-import { dueRewardFields, findReward, readRewardId, rewardsInState } from '../../helpers/reward';
+import { dueRewardFields, findReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyReward, simplifyRewards } from '../../helpers/reward';
 import { itemError } from '../../helpers/validation';
 import { apiPath, isRefusal } from '../../transport';
+import { simplify } from '../common.descriptions';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
@@ -16,14 +17,25 @@ import { defineOperation, failIfAlreadyDone } from '../operation';
 export const cancel = defineOperation({
 	resource: 'reward',
 	operation: 'cancel',
-	properties: dueRewardFields,
+	properties: [...dueRewardFields, simplify(SIMPLIFIED_REWARD)],
 	alreadyDone: 'the reward is no longer there to cancel (cancelled by an earlier run, say)',
 	prepare(itemIndex) {
-		return { rewardId: readRewardId(this, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
+		return {
+			rewardId: readRewardId(this, itemIndex),
+			strict: failIfAlreadyDone(this, itemIndex),
+			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+		};
 	},
-	async execute({ client, itemIndex, request: { rewardId, strict } }) {
+	async execute({ client, itemIndex, request: { rewardId, strict, simplify: simplified } }) {
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
+		/** With Simplify: the reward as it was due (the run's lists), in the node's words, now cancelled. */
+		const cancelled = async (outcome: 'cancelled' | 'gone') => {
+			if (!simplified) return { cancelled: true, id: rewardId, outcome };
+			const due = outcome === 'cancelled' ? (await rewardsInState(client, 'due', lookup)).get(String(rewardId)) : undefined;
+			const [shown] = due ? await simplifyRewards(client, [{ reward: due.reward, type: due.type }], { ...lookup, afterWrite: true }) : [simplifyReward({ id: rewardId })];
+			return { ...shown, status: outcome === 'cancelled' ? 'cancelled' : shown.status, cancelled: true, outcome };
+		};
 		const issued = () =>
 			itemError(
 				this,
@@ -31,15 +43,15 @@ export const cancel = defineOperation({
 				`Reward ${rewardId} was issued, so it can no longer be cancelled`,
 				'Referral Factory has issued this reward (it may have been paid out). Check it in Referral Factory.',
 			);
-		const gone = () => {
+		const gone = async () => {
 			if (strict) {
 				throw itemError(this, itemIndex, `No due reward with ID ${rewardId} was found`, 'It was cancelled already, or the ID is not a reward\'s: check it with Reward → Get Many (Status: Due).');
 			}
-			return { cancelled: true, id: rewardId, outcome: 'gone' };
+			return await cancelled('gone');
 		};
 		if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {
 			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
-			return gone();
+			return await gone();
 		}
 		const sent = await settle(
 			createOnce(client, {
@@ -62,11 +74,11 @@ export const cancel = defineOperation({
 				},
 			}),
 		);
-		if (sent.ok) return { cancelled: true, id: rewardId, outcome: 'cancelled' };
+		if (sent.ok) return await cancelled('cancelled');
 		if (!isRefusal(sent.error)) throw sent.error;
 		const found = await findReward(client, rewardId, lookup);
 		if (found?.state === 'issued') throw issued();
 		if (found !== undefined) throw sent.error;
-		return gone();
+		return await gone();
 	},
 });

@@ -2,9 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { createOnce } from '../../helpers/create-once';
 import { settle } from '../../helpers/settle';
-import { dueRewardFields, findReward, oncePerReward, readRewardId, rewardsInState } from '../../helpers/reward';
+import { dueRewardFields, findReward, oncePerReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyRewards } from '../../helpers/reward';
 import { itemError } from '../../helpers/validation';
 import { apiPath, isRefusal, unwrapData } from '../../transport';
+import { simplify } from '../common.descriptions';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
@@ -24,12 +25,16 @@ const NOT_IN_ANSWER: IDataObject = {};
 export const issue = defineOperation({
 	resource: 'reward',
 	operation: 'issue',
-	properties: dueRewardFields,
+	properties: [...dueRewardFields, simplify(SIMPLIFIED_REWARD)],
 	alreadyDone: 'the reward was issued already (by an earlier run, say)',
 	prepare(itemIndex) {
-		return { rewardId: readRewardId(this, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
+		return {
+			rewardId: readRewardId(this, itemIndex),
+			strict: failIfAlreadyDone(this, itemIndex),
+			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
+		};
 	},
-	async execute({ client, itemIndex, request: { rewardId, strict } }) {
+	async execute({ client, itemIndex, request: { rewardId, strict, simplify: simplified } }) {
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
 		const alreadyIssued = (reward: IDataObject): IDataObject => {
@@ -86,6 +91,12 @@ export const issue = defineOperation({
 		};
 
 		const { result, earlier } = await oncePerReward(client, rewardId, itemIndex, issueOnce);
-		return earlier === undefined ? result : alreadyIssued(result);
+		const output = earlier === undefined ? result : alreadyIssued(result);
+		if (!simplified) return output;
+		// In the node's words, with the type from the run's lists (read already) and the recipient's name and email.
+		const { outcome, ...reward } = output;
+		const listed = (await rewardsInState(client, 'due', lookup)).get(String(rewardId)) ?? (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
+		const [shown] = await simplifyRewards(client, [{ reward: { ...listed?.reward, ...reward }, type: listed?.type, state: 'issued' }], { ...lookup, afterWrite: true });
+		return { ...shown, status: 'issued', outcome };
 	},
 });
