@@ -1,5 +1,5 @@
 import { addCredential, runReferralFactoryNode, type NodeRun } from './helpers/engine';
-import { addReferrerParameters, useSandbox } from './helpers/setup';
+import { addReferrerParameters, operationParameters, useSandbox } from './helpers/setup';
 
 const t = useSandbox();
 
@@ -22,6 +22,8 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		expect(error.message).toBe('Referral Factory rejected the access token [item 0]');
 		expect(error.description).toContain('Settings → Webhooks & API');
 		expect(error.description).toContain('revokes the old one');
+		// The credential by the name n8n shows for it (not the vendor's "Referral Factory API").
+		expect(error.description).toContain("Open the Referral Factory Public API credential");
 	});
 
 	it('404: names the campaign that was not found', async () => {
@@ -50,7 +52,8 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		expect(error.message).toBe(
 			"Referral Factory did not accept the request: 'Custom Fields › Field 1 › Field Name or ID': The selected meta.0.field is invalid; 'Custom Fields': The Company field is required [item 0]",
 		);
-		expect(error.description).toMatch(/Correct the field/);
+		// The advice for the custom fields: where the campaign's form fields are.
+		expect(error.description).toMatch(/Check 'Custom Fields' against the fields of the campaign's form/);
 	});
 
 	it.each([
@@ -144,5 +147,52 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 			`Could not reach Referral Factory at ${gone.url.slice('http://'.length)}: the connection was refused [item 0]`,
 		);
 		expect(run.error!.description).toContain('Base URL');
+	});
+
+	describe('advice that fits what was refused', () => {
+		it('a lead whose referrer is in another campaign: says the referrer must be in the lead\'s campaign', async () => {
+			const elsewhere = await t.client.createUser({ campaign_id: 2, first_name: 'Nathan', email: 'nathan@example.com' });
+			const run = await runReferralFactoryNode({
+				credential: t.credential,
+				parameters: operationParameters('lead', 'add', {
+					campaignId: { __rl: true, mode: 'id', value: '1' },
+					referrerId: { __rl: true, mode: 'code', value: elsewhere.code },
+					firstName: 'Lea',
+					email: 'lea@example.com',
+				}),
+				input: [{}],
+			});
+
+			const error = expectApiError(run, '422');
+			expect(error.message).toBe("Referral Factory did not accept the request: 'Referrer': The selected referrer is invalid [item 0]");
+			expect(error.description).toMatch(/must be a referrer in the lead's campaign/);
+		});
+
+		it('an issue Referral Factory refuses for a reward still due: says a reward is issued once while due, and what else to check', async () => {
+			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
+			await t.client.qualify({ id: lead.id, qualified: true });
+			const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+			await t.client.addFault({ status: 422, when: 'before', path: '/rewards/issue', times: 1 });
+
+			const run = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'issue', { rewardId: String(due.id) }), input: [{}] });
+
+			const error = expectApiError(run, '422');
+			expect(error.description).toMatch(new RegExp(`A reward is issued once, while it is due: look reward ${due.id} up`));
+			expect(error.description).toMatch(/payout provider/);
+		});
+
+		it('a cancel Referral Factory refuses: says a reward can be cancelled only while due', async () => {
+			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
+			await t.client.qualify({ id: lead.id, qualified: true });
+			const due = (await t.client.rewards()).find((r) => r.metric === 'coupon')!;
+			await t.client.addFault({ status: 422, when: 'before', path: '/rewards/cancel', times: 1 });
+
+			const run = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'cancel', { rewardId: String(due.id) }), input: [{}] });
+
+			const error = expectApiError(run, '422');
+			expect(error.description).toMatch(/can be cancelled only while it is due/);
+		});
 	});
 });

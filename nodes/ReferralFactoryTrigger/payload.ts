@@ -93,8 +93,12 @@ export function deliveryItem(body: IDataObject, configuredEvent: string | undefi
 	}
 	if (referrerObject) Object.assign(referrer, simplifyUser(referrerObject as ApiUser));
 	if (Object.keys(referrer).length > 0) item.referrer = referrer;
-	// The same reward shape as Reward → Get Many, Issue and Cancel (helpers/reward.ts simplifyReward).
-	if (isObject(body.reward)) item.reward = simplifyReward(body.reward);
+	// The same reward shape as Reward → Get Many, Issue and Cancel (helpers/reward.ts simplifyReward); the person
+	// delivered with a reward is its recipient when the IDs agree, so their name and email fill the reward's.
+	if (isObject(body.reward)) {
+		const recipient = user.id !== undefined && String(user.id) === String(body.reward.recipient_id) ? (user as IDataObject) : undefined;
+		item.reward = simplifyReward(body.reward, { state: 'issued' }, recipient);
+	}
 	item.raw = body;
 	return item;
 }

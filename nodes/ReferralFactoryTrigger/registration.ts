@@ -19,7 +19,7 @@ import { EVENTS, type TriggerEvent } from './description';
  * says yes only for a registration made for the current settings and URL; otherwise `create` first removes the
  * one made for earlier settings, so that a changed campaign or event never leaves a registration behind.
  *
- * "Listen for test event" in the editor registers the test URL the same way (mode `manual`) and removes it after the
+ * Testing the trigger in the editor (Execute step, "Listening for test event") registers the test URL the same way (mode `manual`) and removes it after the
  * test. That registration is kept apart (`test` in the static data), so testing a published workflow never
  * removes or replaces its production registration.
  *

@@ -1,10 +1,13 @@
 /**
  * `npm run test:ui`: the node in a real n8n editor, in Debian's Chromium driven by playwright-core (never a
  * downloaded browser). Starts the editor as `npm run dev` does (on free ports), signs in as the owner through the
- * REST API, opens the example workflow, opens the Referral Factory node, checks that its fields render and that
- * the campaign list (From List) shows the sandbox's campaigns, that n8n serves the node's output schemas to the
- * editor, runs the workflow, then opens the credential (n8n
- * tests it) and retries the test with a wrong token; screenshots go to test-results/ui/.
+ * REST API, opens the example workflow, checks the canvas's subtitles, opens the Referral Factory node, checks that
+ * its fields render and that the campaign list (From List) shows the sandbox's campaigns, that n8n serves the node's
+ * output schemas to the editor, runs the workflow (and writes the README's docs/images/editor.png), then opens the
+ * credential (n8n tests it) and retries the test with a wrong token. Then what n8n is known to move, hide or cut:
+ * the node picker's one entry for the node and its trigger (its description, its actions and events), the trigger's
+ * Set Up kept in the panel both ways, a person locator's modes and its Campaign only for By Email, and a Reward →
+ * Get Many run in the editor showing each recipient's name. Screenshots go to test-results/ui/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,10 +17,16 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 
 import { SCHEMA_DIR } from '../helpers/output-scenarios';
-import { CREDENTIAL, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
-import { freePort, recordCounts, ROOT } from './n8n';
+import { SandboxClient } from '../helpers/sandbox-client';
+import { CREDENTIAL, CREDENTIAL_TYPE, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
+import { freePort, NODE_TYPE, recordCounts, ROOT } from './n8n';
 
 const SHOTS = join(ROOT, 'test-results', 'ui');
+/** The README's picture of the node in the editor: rewritten by every run, committed. */
+const README_IMAGE = join(ROOT, 'docs', 'images', 'editor.png');
+/** The example whose trigger and Referrer → Get the panel checks open (examples/new-lead-look-up-referrer.json). */
+const NEW_LEAD_WORKFLOW_ID = 'rfExampleNewLead';
+const VIEWPORT = { width: 1440, height: 900 };
 
 const CHROMIUM_FLAGS = [
 	'--no-sandbox',
@@ -46,6 +55,65 @@ async function step<T>(page: Page, name: string, action: () => Promise<T>): Prom
 	}
 }
 
+/** Dismisses n8n's toasts ("Workflow executed successfully"…), which sit over the panel in a screenshot. */
+async function closeToasts(page: Page): Promise<void> {
+	for (const close of await page.locator('.el-notification .el-notification__closeBtn').all()) await close.click().catch(() => undefined);
+	await page.locator('.el-notification').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
+/** A canvas node's subtitle, the grey line under its name. */
+async function subtitleOf(page: Page, nodeName: string): Promise<string> {
+	const node = page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`);
+	await node.waitFor({ timeout: 20_000 });
+	return (await node.locator('[class*="_subtitle_"]').first().innerText()).trim();
+}
+
+/** Picks an option of an options parameter in the open node panel. */
+async function chooseOption(page: Page, parameter: string, option: string): Promise<void> {
+	await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${parameter}"]`).click();
+	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click();
+}
+
+/** The values of the inputs of the open node panel (what its selects show). */
+async function panelValues(page: Page): Promise<string[]> {
+	return await page
+		.locator('[data-test-id="ndv"] input')
+		.evaluateAll((inputs) => inputs.map((input) => (input as unknown as { value: string }).value));
+}
+
+/** Opens a workflow in the editor and waits for its canvas. */
+async function openWorkflow(page: Page, editorUrl: string, id: string, nodeName: string): Promise<void> {
+	await page.goto(`${editorUrl}/workflow/${id}`);
+	await page.locator(`[data-test-id="canvas-node"][data-node-name="${nodeName}"]`).waitFor({ timeout: 60_000 });
+}
+
+/** The node picker's entries for a search, after the list settles: name and description of each. */
+async function pickerEntries(page: Page, search: string): Promise<Array<{ name: string; description: string }>> {
+	const creator = page.locator('[data-test-id="node-creator"]');
+	await creator.waitFor({ timeout: 10_000 });
+	await creator.locator('[data-test-id="node-creator-search-bar"]').fill(search);
+	const items = creator.locator('[data-test-id="item-iterator-item"]');
+	await items.filter({ hasText: search }).first().waitFor({ timeout: 10_000 });
+	await page.waitForTimeout(500);
+	const entries = [];
+	for (const item of await items.all()) {
+		const name = (await item.locator('[data-test-id="node-creator-item-name"]').innerText().catch(() => '')).trim();
+		const description = (await item.locator('[data-test-id="node-creator-item-description"]').innerText().catch(() => '')).trim();
+		entries.push({ name, description });
+	}
+	return entries;
+}
+
+/** What the picker's shared entry must say: the trigger's description serves the node too (n8n's useActionsGeneration.ts). */
+function assertDescribesBoth(entries: Array<{ name: string; description: string }>, picker: string): void {
+	const ours = entries.filter((entry) => entry.name.startsWith('Referral Factory'));
+	assert.equal(ours.length, 1, `the ${picker} should show one Referral Factory entry, not ${JSON.stringify(ours)}`);
+	const { description } = ours[0];
+	for (const words of ['referrers', 'leads', 'rewards', 'when someone joins', 'qualified']) {
+		assert.ok(description.includes(words), `the ${picker}'s description does not mention "${words}": "${description}"`);
+	}
+}
+
 async function main(): Promise<number> {
 	mkdirSync(SHOTS, { recursive: true });
 	const started = Date.now();
@@ -58,8 +126,10 @@ async function main(): Promise<number> {
 		args: [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`].filter((flag) => !flag.startsWith('--user-data-dir')),
 	});
 	try {
-		const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+		const context = await browser.newContext({ viewport: VIEWPORT });
 		const page = await context.newPage();
+		// Leaving a workflow with unsaved changes (the panel checks change parameters) asks "leave the page?": yes.
+		page.on('dialog', (dialog) => void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()));
 
 		await step(page, 'sign in as the owner', async () => {
 			const login = await context.request.post(`${dev.editorUrl}/rest/login`, {
@@ -71,6 +141,11 @@ async function main(): Promise<number> {
 		await step(page, 'open the example workflow', async () => {
 			await page.goto(`${dev.editorUrl}/workflow/${TRY_IT_WORKFLOW_ID}`);
 			await page.locator('[data-test-id="canvas-node"][data-node-name="Add Referrer"]').waitFor({ timeout: 60_000 });
+		});
+
+		await step(page, 'the canvas names the action in words: "Add Referrer", not "add: referrer"', async () => {
+			const subtitle = await subtitleOf(page, 'Add Referrer');
+			assert.equal(subtitle, 'Add Referrer');
 		});
 
 		await step(page, 'open the Referral Factory node', async () => {
@@ -134,6 +209,27 @@ async function main(): Promise<number> {
 		await page.screenshot({ path: join(SHOTS, 'node-output-after-execution.png') });
 		console.log('   screenshot: test-results/ui/node-output-after-execution.png');
 
+		await step(page, "the README's picture: Referrer → Add with its campaign and output, at 1280×800 (docs/images/editor.png)", async () => {
+			await page.setViewportSize({ width: 1280, height: 800 });
+			try {
+				await closeToasts(page);
+				const panel = page.locator('[data-test-id="ndv"]');
+				for (const user of dev.sandbox.store.users.slice(0, 3)) {
+					await panel.locator('[data-test-id="output-panel"]').getByText(user.code).first().waitFor({ timeout: 10_000 });
+				}
+				const values = await panelValues(page);
+				for (const shown of ['Referral Factory sandbox', 'Referrer', 'Add', 'Acme Coffee Friends']) {
+					assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+				}
+				await page.waitForTimeout(500);
+				mkdirSync(join(ROOT, 'docs', 'images'), { recursive: true });
+				await page.screenshot({ path: README_IMAGE });
+			} finally {
+				await page.setViewportSize(VIEWPORT);
+			}
+		});
+		console.log('   screenshot: docs/images/editor.png');
+
 		// n8n 2.41 tests a credential when it is opened or saved, and again with "Retry" (its Test button).
 		const modal = page.locator('[data-test-id="editCredential-modal"]');
 		await step(page, 'opening the credential tests it: "Connection tested successfully"', async () => {
@@ -159,6 +255,175 @@ async function main(): Promise<number> {
 			await page.keyboard.press('Escape');
 		});
 		console.log('   screenshot: test-results/ui/credential-test-wrong-token.png');
+
+		// The node picker: n8n shows one entry for the node and its trigger, described by the trigger's description.
+		const creator = page.locator('[data-test-id="node-creator"]');
+		await step(page, "the trigger picker (an empty workflow's first step) shows one entry, described for actions and events", async () => {
+			await page.goto(`${dev.editorUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: 60_000 });
+			assertDescribesBoth(await pickerEntries(page, 'Referral Factory'), 'trigger picker');
+			await page.screenshot({ path: join(SHOTS, 'node-picker-trigger.png') });
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).first().click();
+			// This picker lists the trigger's events first; the actions are there too, folded.
+			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
+			await creator.getByText(/^Actions \(\d+\)$/).waitFor({ timeout: 10_000 });
+			await page.keyboard.press('Escape');
+		});
+		console.log('   screenshot: test-results/ui/node-picker-trigger.png');
+
+		await step(page, 'the node picker (after a node) shows the same one entry, its actions and its trigger events', async () => {
+			await openWorkflow(page, dev.editorUrl, NEW_LEAD_WORKFLOW_ID, 'Get Their Referrer');
+			await page.locator('[data-test-id="node-creator-plus-button"]').click();
+			assertDescribesBoth(await pickerEntries(page, 'Referral Factory'), 'node picker');
+			await page.screenshot({ path: join(SHOTS, 'node-picker.png') });
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).first().click();
+			await creator.getByText('Add referrer', { exact: true }).waitFor({ timeout: 10_000 });
+			// The trigger's events are folded under "Triggers (3)" here: unfold them.
+			await creator.getByText(/^Triggers \(\d+\)$/).click();
+			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
+			await creator.getByText('Add referrer', { exact: true }).scrollIntoViewIfNeeded();
+			await page.screenshot({ path: join(SHOTS, 'node-picker-actions.png') });
+			await page.keyboard.press('Escape');
+			await creator.waitFor({ state: 'hidden', timeout: 10_000 });
+		});
+		console.log('   screenshots: test-results/ui/node-picker.png, node-picker-actions.png');
+
+		await step(page, 'the trigger and the Get name their event and action in words: "User Joined", "Get Referrer"', async () => {
+			assert.equal(await subtitleOf(page, 'When a Referred Lead Joins'), 'User Joined');
+			assert.equal(await subtitleOf(page, 'Get Their Referrer'), 'Get Referrer');
+		});
+
+		// The trigger's Set Up stays in its panel (n8n moves a node's authentication field into the credential dialog).
+		const ndvPanel = page.locator('[data-test-id="ndv"]');
+		await step(page, 'the trigger panel shows Set Up (Automatically), the Event and the API credential', async () => {
+			await page.locator('[data-test-id="canvas-node"][data-node-name="When a Referred Lead Joins"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			await ndvPanel.locator('[data-test-id="parameter-input-setup"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText('Set Up', { exact: true }).waitFor();
+			await ndvPanel.locator('[data-test-id="parameter-input-event"]').waitFor();
+			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor();
+			const values = await panelValues(page);
+			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic.png') });
+		});
+		await step(page, 'Set Up → Dashboard Webhook: the notice and Authentication appear, the API credential and Event go', async () => {
+			await chooseOption(page, 'setup', 'Dashboard Webhook');
+			await ndvPanel.locator('[data-test-id="parameter-input-authentication"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText(/Copy the Production URL above into Referral Factory/).waitFor();
+			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor({ state: 'detached', timeout: 10_000 });
+			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-event"]').count(), 0, 'Event is still shown');
+			const values = await panelValues(page);
+			assert.ok(values.includes('Dashboard Webhook') && values.includes('None'), values.join(', '));
+			assert.ok(!values.includes(CREDENTIAL.name), `the API credential is still shown: ${values.join(', ')}`);
+			await page.screenshot({ path: join(SHOTS, 'trigger-setup-dashboard.png') });
+		});
+		await step(page, 'Set Up → Automatically again: the Event and the API credential are back', async () => {
+			await chooseOption(page, 'setup', 'Automatically');
+			await ndvPanel.locator('[data-test-id="parameter-input-event"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor({ timeout: 10_000 });
+			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-authentication"]').count(), 0, 'Authentication is still shown');
+			const values = await panelValues(page);
+			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic-again.png') });
+		});
+		console.log('   screenshots: test-results/ui/trigger-setup-automatic.png, trigger-setup-dashboard.png, trigger-setup-automatic-again.png');
+
+		// A workflow of its own for a Referrer → Get and a Reward → Get Many, saved through the editor's REST API.
+		const credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
+		const checksWorkflow = {
+			name: 'Browser check: person locator and rewards',
+			nodes: [
+				{ id: 'b1a7c0de-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 'b1a7c0de-0000-4000-8000-000000000002',
+					name: 'Look Up Referrer',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [260, -120],
+					parameters: { resource: 'referrer', operation: 'get', referrerId: { __rl: true, mode: 'id', value: '' } },
+					credentials,
+				},
+				{
+					id: 'b1a7c0de-0000-4000-8000-000000000003',
+					name: 'Due Rewards',
+					type: NODE_TYPE,
+					typeVersion: 1,
+					position: [260, 120],
+					parameters: { resource: 'reward', operation: 'getAll', status: 'due' },
+					credentials,
+				},
+			],
+			connections: { Start: { main: [[{ node: 'Look Up Referrer', type: 'main', index: 0 }, { node: 'Due Rewards', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		};
+		const checksWorkflowId = await step(page, 'save a workflow with a Referrer → Get and a Reward → Get Many', async () => {
+			const saved = await context.request.post(`${dev.editorUrl}/rest/workflows`, { data: checksWorkflow });
+			assert.equal(saved.status(), 200, await saved.text());
+			return ((await saved.json()) as { data: { id: string } }).data.id;
+		});
+
+		await step(page, 'a person locator lists From List, By ID, By Code, By Email uncut; Campaign only for By Email', async () => {
+			await openWorkflow(page, dev.editorUrl, checksWorkflowId, 'Look Up Referrer');
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Look Up Referrer"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			const locator = ndvPanel.locator('[data-test-id="resource-locator-referrerId"]');
+			await locator.waitFor({ timeout: 10_000 });
+			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-campaignId"]').count(), 0, 'Campaign is shown in By ID mode');
+			await locator.locator('[data-test-id="rlc-mode-selector"]').click();
+			const modes = page.locator('.el-select-dropdown__item[data-test-id^="mode-"]:visible');
+			await modes.first().waitFor({ timeout: 10_000 });
+			// An item is cut when its text is wider than the item (n8n's menu ellipsizes it).
+			const shown = await modes.evaluateAll((items) =>
+				items.map((item) => ({ text: (item.textContent ?? '').trim(), cut: item.scrollWidth > item.clientWidth })),
+			);
+			// n8n writes its own label for the list mode: "From list".
+			assert.deepEqual(shown.map((m) => m.text.toLowerCase()), ['from list', 'by id', 'by code', 'by email']);
+			assert.deepEqual(shown.filter((m) => m.cut).map((m) => m.text), [], 'mode names cut in the menu');
+			await page.screenshot({ path: join(SHOTS, 'person-locator-modes.png') });
+			await modes.filter({ hasText: 'By Email' }).click();
+			await ndvPanel.locator('[data-test-id="parameter-input-campaignId"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText('Campaign', { exact: true }).waitFor();
+			// The chosen mode, in the narrow box beside the value: cut if its text is wider (1 px of rounding aside).
+			const selected = await locator.locator('[data-test-id="rlc-mode-selector"] input').evaluate((input) => ({
+				value: (input as unknown as { value: string }).value,
+				overflow: input.scrollWidth - input.clientWidth,
+			}));
+			assert.equal(selected.value, 'By Email');
+			assert.ok(selected.overflow <= 2, `"By Email" is cut in the mode box (${selected.overflow} px too wide)`);
+			await locator.locator('[data-test-id="rlc-input"]').fill('ines@example.com');
+			await page.screenshot({ path: join(SHOTS, 'person-locator-email.png') });
+			await ndvPanel.locator('[data-test-id="ndv-close-button"]').click();
+			await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+		});
+		console.log('   screenshots: test-results/ui/person-locator-modes.png, person-locator-email.png');
+
+		await step(page, "Reward → Get Many run in the editor shows each due reward's recipient by name (recipientName)", async () => {
+			// A referrer and the lead they brought; qualifying the lead makes the campaign's rewards due, one for each.
+			const client = new SandboxClient(dev.sandbox.url, dev.sandbox.token);
+			const referrer = await client.createUser({ campaign_id: 1, first_name: 'Ines', email: 'ines@example.com' });
+			const lead = await client.createUser({ campaign_id: 1, first_name: 'Dora', email: 'dora@example.com', referrer: { field: 'id', value: referrer.id } });
+			await client.qualify({ id: lead.id, qualified: true });
+			const due = (await client.rewards()).filter((r) => r.state === 'due' && [referrer.id, lead.id].includes(r.recipient_id));
+			assert.ok(due.length > 0, 'qualifying the lead made no reward due');
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Due Rewards"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			await ndvPanel.locator('[data-test-id="node-execute-button"]').click();
+			const output = ndvPanel.locator('[data-test-id="output-panel"]');
+			await output.getByText(`${due.length} item`).first().waitFor({ timeout: 30_000 });
+			await output.locator('[data-test-id="radio-button-table"]').click().catch(() => undefined);
+			const table = await output.locator('table').first().evaluate((element) => {
+				const rows = [...element.querySelectorAll('tr')].map((row) => [...row.querySelectorAll('th, td')].map((cell) => (cell.textContent ?? '').trim()));
+				return { header: rows[0] ?? [], rows: rows.slice(1) };
+			});
+			const column = table.header.indexOf('recipientName');
+			assert.ok(column >= 0, `no recipientName column: ${table.header.join(', ')}`);
+			const names = table.rows.map((row) => row[column]).sort();
+			const expected = due.map((r) => (r.recipient_id === referrer.id ? 'Ines' : 'Dora')).sort();
+			assert.deepEqual(names, expected);
+			await closeToasts(page);
+			await page.screenshot({ path: join(SHOTS, 'reward-get-many-output.png') });
+		});
+		console.log('   screenshot: test-results/ui/reward-get-many-output.png');
 	} finally {
 		await browser.close();
 		rmSync(profile, { recursive: true, force: true });

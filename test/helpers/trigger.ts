@@ -88,7 +88,7 @@ export class TriggerWorkflow {
 
 	/**
 	 * One lifecycle method, as n8n's server calls it: on publish (mode `trigger`) and unpublish (`internal`), or for
-	 * the editor's "Listen for test event" (`test`: mode `manual`, the test URL; removed in mode `internal`).
+	 * the editor's Execute step while listening for a test event (`test`: mode `manual`, the test URL; removed in mode `internal`).
 	 */
 	async lifecycle(method: Lifecycle, options: { test?: boolean } = {}): Promise<boolean> {
 		const data = this.data();

@@ -3,6 +3,9 @@
  * sandbox's n8n endpoints, and its webhook method behind a real HTTP server receives what the sandbox delivers when
  * people join, leads qualify and rewards are issued through the API.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import type { INodeParameters } from 'n8n-workflow';
 
 import { addCredential } from '../helpers/engine';
@@ -123,8 +126,11 @@ describe('Referral Factory Trigger, registered automatically', () => {
 			event: 'reward_issued',
 			id: referrer.id,
 			email: 'nathan@example.com',
-			reward: { id: due.id, rewardId: 9, recipientId: referrer.id, total: 25, status: 'issued' },
+			reward: { id: due.id, rewardId: 9, recipientId: referrer.id, recipientName: 'Nathan', recipientEmail: 'nathan@example.com', total: 25, status: 'issued' },
 		});
+		// The same reward shape as Reward → Get Many's (the shipped output schema's fields).
+		const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'nodes', 'ReferralFactory', '__schema__', 'v1.0.0', 'reward', 'getAll.json'), 'utf8')) as { properties: Record<string, unknown> };
+		expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(Object.keys(wf.runs[0][0].json.reward as object)));
 	});
 
 	it('unpublishing deletes the registration; nothing is left, and it starts nothing any more', async () => {

@@ -177,7 +177,7 @@ export const requestOptions: INodeProperties = {
 /**
  * The request options of a write that can find its work already done (a reward issued, a lead qualified, a person
  * deleted): with Fail If Already Done, which is off by default so that n8n's Retry On Fail and a re-run of an
- * execution redo nothing and fail nothing (README, "Re-runs and Retry On Fail").
+ * execution redo nothing and fail nothing (docs/operations.md, "Re-runs and Retry On Fail").
  */
 export function writeOptions(alreadyDone: string): INodeProperties {
 	const failIfAlreadyDone: INodeProperties = {

@@ -11,6 +11,21 @@ export function customFieldName(position: number, part: 'field' | 'value'): stri
 	return `Custom Fields › Field ${position + 1} › ${part === 'field' ? 'Field Name or ID' : 'Value'}`;
 }
 
+const REFERRER_ADVICE =
+	"A lead's referrer must be a referrer in the lead's campaign: check the referrer's code, ID or email, and that 'Campaign' is the campaign they refer people to (a referrer of another campaign is refused).";
+
+/** What to do when Referral Factory refuses a person's fields (a 422 naming them): the advice for the first field named. */
+export const NEW_PERSON_REFUSED = {
+	fields: {
+		referrer: REFERRER_ADVICE,
+		'referrer.field': REFERRER_ADVICE,
+		'referrer.value': REFERRER_ADVICE,
+		email: 'Check the email address: Referral Factory refuses addresses that are malformed or whose domain cannot receive email. With If … Exists → Fail, an email already in the campaign fails here too.',
+		campaign_id: "Pick the campaign from the list in 'Campaign': the ID is not one of this account's campaigns.",
+		meta: "Check 'Custom Fields' against the fields of the campaign's form (Referral Factory → the campaign → Edit Campaign → Form).",
+	},
+};
+
 /** The API's field names in the words of the node's parameters, for Referral Factory's 422 answers. */
 export function newPersonFieldLabel(field: string): string | undefined {
 	const labels: Record<string, string> = {

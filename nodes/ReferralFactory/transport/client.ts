@@ -23,7 +23,7 @@ export const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
 /** Where a client can be made: a run, an editor look-up, or a trigger's webhook registration. */
 export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
-export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLabel'> {
+export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLabel' | 'refused'> {
 	body?: IDataObject;
 	qs?: IDataObject;
 	/** The input item the request is made for; named in every error. */

@@ -23,6 +23,8 @@ export interface ErrorContext {
 	notFound?: DescribedError;
 	/** The node's name for one of the API's fields (`email` → 'Email'), or undefined to show the API's own. */
 	fieldLabel?: (field: string) => string | undefined;
+	/** What to do when Referral Factory refuses this request (400, 422): per API field named in the answer, else `otherwise`. */
+	refused?: { fields?: Record<string, string>; otherwise?: string };
 	/** The credential's Rate Limit, for the 429 message. */
 	rateLimit?: { limit: number; windowSeconds: number };
 }
@@ -72,7 +74,7 @@ function sentence(message: string): string {
 }
 
 export function describeApiError(status: number, body: unknown, context: ErrorContext = {}): DescribedError {
-	const { notFound, fieldLabel, rateLimit } = context;
+	const { notFound, fieldLabel, refused, rateLimit } = context;
 	const apiSays = topMessage(body);
 	const said = apiSays ? ` Referral Factory said: "${apiSays}".` : '';
 
@@ -80,7 +82,7 @@ export function describeApiError(status: number, body: unknown, context: ErrorCo
 		return {
 			message: 'Referral Factory rejected the access token',
 			description:
-				'Open the Referral Factory API credential and paste the current API Access Token from Settings → Webhooks & API. An account has one token: generating a new one revokes the old one.',
+				'Open the Referral Factory Public API credential and paste the current API Access Token from Settings → Webhooks & API. An account has one token: generating a new one revokes the old one.',
 		};
 	}
 	if (status === 403) {
@@ -106,14 +108,15 @@ export function describeApiError(status: number, body: unknown, context: ErrorCo
 					return label ? `'${label}': ${sentence(message)}` : sentence(message);
 				})
 				.join('; ');
+			const advice = fields.map(({ field }) => refused?.fields?.[field]).find((text) => text !== undefined);
 			return {
 				message: `Referral Factory did not accept the request: ${listed}`,
-				description: 'Correct the field named above in the node, or in the data of this item, and run it again.',
+				description: advice ?? refused?.otherwise ?? 'Correct the field named above in the node, or in the data of this item, and run it again.',
 			};
 		}
 		return {
 			message: `Referral Factory did not accept the request${apiSays ? `: ${sentence(apiSays)}` : ''}`,
-			description: 'Check the values of this item against the fields of the campaign, then run it again.',
+			description: refused?.otherwise ?? 'Check the values of this item against the fields of the campaign, then run it again.',
 		};
 	}
 	if (status === 429) {

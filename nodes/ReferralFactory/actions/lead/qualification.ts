@@ -71,7 +71,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 			const simplified = this.getNodeParameter('simplify', itemIndex, true) as boolean;
 			if (mode === 'coupon') {
 				if (!qualified) {
-					throw itemError(this, itemIndex, `'Lead' is given by coupon, but a lead can be unqualified only by ID, referral code or email`, `Switch 'Lead' to By ID, By Referral Code or By Email.`);
+					throw itemError(this, itemIndex, `'Lead' is given by coupon, but a lead can be unqualified only by ID, referral code or email`, `Switch 'Lead' to From List, By ID, By Code or By Email.`);
 				}
 				const coupon = requireText(this, this.getNodeParameter('leadId', itemIndex, '', { extractValue: true }), 'Lead', itemIndex, 'FRIEND10-X7K2');
 				return { coupon, simplify: simplified };

@@ -4,7 +4,7 @@ import { readPersonRef, type Role } from '../../helpers/person';
 
 import { campaignNotFound } from '../../helpers/campaign';
 import { createOnce } from '../../helpers/create-once';
-import { buildNewPersonBody, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
+import { buildNewPersonBody, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { addedByThisRun, findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError } from '../../helpers/validation';
 import { apiPath, type ApiClient } from '../../transport';
@@ -104,6 +104,7 @@ async function updateExisting(this: IExecuteFunctions, client: ApiClient, existi
 		itemIndex,
 		deadline,
 		fieldLabel: newPersonFieldLabel,
+		refused: NEW_PERSON_REFUSED,
 	});
 	return userFrom(this.getNode(), response, itemIndex);
 }
@@ -176,6 +177,7 @@ export function addPerson(role: Role) {
 						idempotent: false,
 						notFound: campaignNotFound(campaignId),
 						fieldLabel: newPersonFieldLabel,
+						refused: NEW_PERSON_REFUSED,
 					});
 					// 201: added now. 200: the person was there already, Referral Factory's answer to a repeated email
 					// (INFERRED from v1, which answered with the same user: docs/referral-factory-api.md, P10).

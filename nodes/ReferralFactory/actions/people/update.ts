@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { customFieldName, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
+import { customFieldName, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
 import { simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError, requireEmail, requireScalar, requireText } from '../../helpers/validation';
@@ -99,6 +99,7 @@ export function updatePerson(role: Role) {
 				itemIndex,
 				deadline,
 				fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
+				refused: NEW_PERSON_REFUSED,
 			});
 			return output(userFrom(this.getNode(), response, itemIndex), 'updated');
 		},

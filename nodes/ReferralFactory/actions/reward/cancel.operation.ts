@@ -63,6 +63,7 @@ export const cancel = defineOperation({
 						deadline,
 						idempotent: false,
 						notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due).' },
+						refused: { otherwise: `A reward can be cancelled only while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due).` },
 					});
 					return true;
 				},

@@ -59,6 +59,9 @@ export const issue = defineOperation({
 							deadline,
 							idempotent: false,
 							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
+							refused: {
+								otherwise: `A reward is issued once, while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due). If it is due, check in Referral Factory how the reward pays out (a payout provider such as Tremendous or Stripe must be connected and funded).`,
+							},
 						});
 						const reward = unwrapData<IDataObject | undefined>(response);
 						// The answer is not published (docs/referral-factory-api.md, R5): without the reward in it, the
