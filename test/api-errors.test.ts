@@ -1,5 +1,6 @@
 import { addCredential, runReferralFactoryNode, type NodeRun } from './helpers/engine';
 import { addReferrerParameters, operationParameters, useSandbox } from './helpers/setup';
+import { qualifiedLead } from './operations/reward/setup';
 
 const t = useSandbox();
 
@@ -169,10 +170,7 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		});
 
 		it('an issue Referral Factory refuses for a reward still due: says a reward is issued once while due, and what else to check', async () => {
-			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
-			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
-			await t.client.qualify({ id: lead.id, qualified: true });
-			const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+			const { amount: due } = await qualifiedLead(t);
 			await t.client.addFault({ status: 422, when: 'before', path: '/rewards/issue', times: 1 });
 
 			const run = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'issue', { rewardId: String(due.id) }), input: [{}] });
@@ -183,10 +181,7 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		});
 
 		it('a cancel Referral Factory refuses: says a reward can be cancelled only while due', async () => {
-			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
-			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
-			await t.client.qualify({ id: lead.id, qualified: true });
-			const due = (await t.client.rewards()).find((r) => r.metric === 'coupon')!;
+			const { coupon: due } = await qualifiedLead(t);
 			await t.client.addFault({ status: 422, when: 'before', path: '/rewards/cancel', times: 1 });
 
 			const run = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('reward', 'cancel', { rewardId: String(due.id) }), input: [{}] });

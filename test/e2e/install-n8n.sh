@@ -40,17 +40,37 @@ if [ ! -f "$dir/.installed" ]; then
 		exit 1
 	fi
 	mkdir -p "$dir"
+	log="$cache/install-n8n-$version.log"
+	: > "$log"
+	# npm's own output (hundreds of peer-dependency warnings from n8n's tree) goes to a log; the terminal gets a line
+	# every 30 s, and the log's end if the install fails.
+	quietly() {
+		local where="$1"; shift
+		echo "  $* (output in $log)" >&2
+		(cd "$where" && "$@" >> "$log" 2>&1) &
+		local pid=$! started=$SECONDS
+		while kill -0 "$pid" 2> /dev/null; do
+			sleep 2
+			if (( (SECONDS - started) % 30 < 2 && SECONDS - started >= 30 )); then echo "  … still installing n8n $version ($((SECONDS - started)) s)" >&2; sleep 2; fi
+		done
+		if ! wait "$pid"; then
+			echo "installing n8n $version failed; the end of $log:" >&2
+			tail -n 40 "$log" >&2
+			return 1
+		fi
+	}
 	# A failed install leaves no half folder behind (the next run would start over anyway).
 	trap 'rm -rf "$dir"' ERR
 	if [ "$node_major" = "24" ]; then
 		# A plain install fails: a Kafka library's install script downloads zlib/openssl. Skip scripts, then
 		# build the two native modules n8n needs, sqlite3 and isolated-vm (measured with n8n 2.41.1 on Node 24).
 		printf '{"private":true,"dependencies":{"n8n":"%s"}}\n' "$version" > "$dir/package.json"
-		(cd "$dir" && npm install --no-audit --no-fund --ignore-scripts >&2 && npm rebuild sqlite3 isolated-vm >&2)
+		quietly "$dir" npm install --no-audit --no-fund --ignore-scripts
+		quietly "$dir" npm rebuild sqlite3 isolated-vm
 	else
 		# n8n-nodes-base of this line pulls xlsx from a CDN outside the registry; 0.18.5 is on the registry.
 		printf '{"private":true,"dependencies":{"n8n":"%s"},"overrides":{"xlsx":"0.18.5"}}\n' "$version" > "$dir/package.json"
-		(cd "$dir" && npm install --no-audit --no-fund >&2)
+		quietly "$dir" npm install --no-audit --no-fund
 	fi
 	trap - ERR
 	touch "$dir/.installed"

@@ -74,7 +74,7 @@ async function readPerson(
 ): Promise<ApiUser | undefined> {
 	let user: ApiUser | undefined;
 	if (ref.mode === 'email') {
-		user = ref.campaignId === undefined ? await findOnlyByEmail(client, node, role, ref.email, options) : await findUserByEmail(client, ref.campaignId, ref.email, options);
+		user = ref.campaignId === undefined ? await findOnlyByEmail(client, role, ref.email, options) : await findUserByEmail(client, ref.campaignId, ref.email, options);
 		if (!user && ifMissing === 'error') {
 			const { message, description } = personNotFound(role, ref);
 			throw new NodeOperationError(node, `${message} [item ${options.itemIndex}]`, { description, itemIndex: options.itemIndex });
@@ -104,18 +104,12 @@ async function readPerson(
  * only within a campaign, so when it belongs to this role in several, the item fails and says which campaigns.
  * With none of this role, a person of the other role is returned (for readPerson's "is a lead, not a referrer").
  */
-async function findOnlyByEmail(
-	client: ApiClient,
-	node: INode,
-	role: Role,
-	email: string,
-	options: { itemIndex: number; deadline: number },
-): Promise<ApiUser | undefined> {
+async function findOnlyByEmail(client: ApiClient, role: Role, email: string, options: { itemIndex: number; deadline: number }): Promise<ApiUser | undefined> {
 	const everyone = await findUsersByEmail(client, email, options);
 	const ofRole = everyone.filter((user) => typeof user.type !== 'string' || user.type === API_TYPE[role]);
 	if (ofRole.length > 1) {
 		const campaigns = ofRole.map((user) => user.campaign_id ?? '?').join(', ');
-		throw new NodeOperationError(node, `${email} is a ${role} in ${ofRole.length} campaigns (IDs ${campaigns}) [item ${options.itemIndex}]`, {
+		throw new NodeOperationError(client.node, `${email} is a ${role} in ${ofRole.length} campaigns (IDs ${campaigns}) [item ${options.itemIndex}]`, {
 			description: `Pick the campaign under 'Campaign' (it shows when the ${role} is given by email), or give the ${role} by ID or code.`,
 			itemIndex: options.itemIndex,
 		});
