@@ -44,7 +44,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Copy the Production URL above into Referral Factory → Settings → Webhooks (the Test URL only while the trigger is listening, after Execute step). Tick the fields to send; the trigger reads the usual names (email, first_name, code, url, referral_link, campaign_id…) and keeps the whole body under raw.',
+			'Copy the Production URL (under Webhook URLs above) into Referral Factory → Settings → Webhooks (the Test URL only while the trigger is listening, after Execute step). Tick the fields to send; the trigger reads the usual names (email, first_name, code, url, referral_link, campaign_id…) and keeps the whole body under raw.',
 		name: 'dashboardNotice',
 		type: 'notice',
 		default: '',

@@ -19,7 +19,13 @@ export interface Target {
 	node: string;
 }
 
-/** The versions we claim: the newest n8n that installs here, and the oldest line that runs on Node 20. */
+/**
+ * The versions we claim: the newest n8n that installs here, and the oldest line that runs on Node 20.
+ * 2.41.3 is the latest 2.41 release, but it does not install from the npm registry reachable here (seen 2026-11-29):
+ * 21 of the n8n packages it pins exactly are not there (n8n-core@2.41.2, n8n-editor-ui@2.41.1, @n8n/agents@0.26.2,
+ * @n8n/n8n-nodes-langchain@2.41.2, @n8n/task-runner@2.41.2 and more; `npm install n8n@2.41.3` stops with ETARGET),
+ * and there is no 2.41.2. Overriding them with 2.41.1's would be 2.41.1 under another name, so 2.41.1 stays.
+ */
 export const TARGETS: Target[] = [
 	{ n8n: '2.41.1', node: '24' },
 	{ n8n: '2.8.4', node: '20' },

@@ -94,7 +94,9 @@ const checks: Array<{
 			assert.equal(result.code, 0, result.stderr);
 			const [referrer] = outputOf(result, 'Add Referrer');
 			const [due] = outputOf(result, 'Due Rewards');
-			assert.equal(due.json.recipient_id, referrer.json.id);
+			// The simplified reward (Simplify's default): the recipient by ID, name and email.
+			assert.equal(due.json.recipientId, referrer.json.id);
+			assert.equal(due.json.recipientEmail, referrer.json.email);
 			const [issued] = outputOf(result, 'Issue Reward');
 			assert.equal(issued.json.id, due.json.id);
 			assert.equal(issued.json.status, 'issued');

@@ -72,6 +72,9 @@ async function subtitleOf(page: Page, nodeName: string): Promise<string> {
 async function chooseOption(page: Page, parameter: string, option: string): Promise<void> {
 	await page.locator(`[data-test-id="ndv"] [data-test-id="parameter-input-${parameter}"]`).click();
 	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click();
+	// The menu fades out over what is below it: wait until it is gone (a screenshot would show it half there).
+	await page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden', timeout: 5_000 });
+	await page.waitForTimeout(300);
 }
 
 /** The values of the inputs of the open node panel (what its selects show). */
@@ -281,7 +284,8 @@ async function main(): Promise<number> {
 			// The trigger's events are folded under "Triggers (3)" here: unfold them.
 			await creator.getByText(/^Triggers \(\d+\)$/).click();
 			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
-			await creator.getByText('Add referrer', { exact: true }).scrollIntoViewIfNeeded();
+			await creator.getByText('On user joined', { exact: true }).scrollIntoViewIfNeeded();
+			await creator.getByText('Add referrer', { exact: true }).waitFor();
 			await page.screenshot({ path: join(SHOTS, 'node-picker-actions.png') });
 			await page.keyboard.press('Escape');
 			await creator.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -304,6 +308,8 @@ async function main(): Promise<number> {
 			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor();
 			const values = await panelValues(page);
 			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			// The user sources load from the sandbox; the saved "Referred" shows once they have.
+			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').getByText('Referred').waitFor({ timeout: 10_000 });
 			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic.png') });
 		});
 		await step(page, 'Set Up → Dashboard Webhook: the notice and Authentication appear, the API credential and Event go', async () => {
@@ -324,6 +330,7 @@ async function main(): Promise<number> {
 			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-authentication"]').count(), 0, 'Authentication is still shown');
 			const values = await panelValues(page);
 			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').getByText('Referred').waitFor({ timeout: 10_000 });
 			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic-again.png') });
 		});
 		console.log('   screenshots: test-results/ui/trigger-setup-automatic.png, trigger-setup-dashboard.png, trigger-setup-automatic-again.png');
@@ -420,6 +427,10 @@ async function main(): Promise<number> {
 			const names = table.rows.map((row) => row[column]).sort();
 			const expected = due.map((r) => (r.recipient_id === referrer.id ? 'Ines' : 'Dora')).sort();
 			assert.deepEqual(names, expected);
+			// The table is wider than the panel (recipientEmail and on are out of sight): the screenshot shows the JSON.
+			await output.locator('[data-test-id="radio-button-json"]').click();
+			await output.getByText('recipientEmail').first().waitFor({ timeout: 10_000 });
+			await output.getByText('ines@example.com').first().waitFor({ timeout: 10_000 });
 			await closeToasts(page);
 			await page.screenshot({ path: join(SHOTS, 'reward-get-many-output.png') });
 		});
