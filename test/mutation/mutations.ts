@@ -67,7 +67,7 @@ export const MUTATIONS: Mutation[] = [
 	{ id: 'issue-pre-check', bug: 'A re-run issues an issued reward again', file: `${A}reward/issue.operation.ts`, find: "if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {", replace: "if (Math.random() > 2 && !(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {", tests: ['test/operations/reward/issue.test.ts', 'test/rerun.test.ts'] },
 	{ id: 'issue-refusal', bug: 'A refusal of an issued reward is an error', file: `${A}reward/issue.operation.ts`, find: 'return alreadyIssued(found.reward);', replace: 'throw sent.error;', tests: ['test/operations/reward/issue.test.ts'] },
 	{ id: 'cancel-gone', bug: 'A re-run of Cancel fails', file: `${A}reward/cancel.operation.ts`, find: `			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
-			return gone();`, replace: `			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
+			return await gone();`, replace: `			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
 			throw issued();`, tests: ['test/operations/reward/cancel.test.ts', 'test/rerun.test.ts'] },
 	{ id: 'cancel-issued-after-loss', bug: 'A reward issued while a cancel was lost is reported cancelled', file: `${A}reward/cancel.operation.ts`, find: `if (found.state === 'due') return undefined;
 					throw issued();`, replace: `if (found.state === 'due') return undefined;
