@@ -315,7 +315,7 @@ async function main(): Promise<number> {
 		await step(page, 'Set Up → Dashboard Webhook: the notice and Authentication appear, the API credential and Event go', async () => {
 			await chooseOption(page, 'setup', 'Dashboard Webhook');
 			await ndvPanel.locator('[data-test-id="parameter-input-authentication"]').waitFor({ timeout: 10_000 });
-			await ndvPanel.getByText(/Copy the Production URL above into Referral Factory/).waitFor();
+			await ndvPanel.getByText(/Copy the Production URL \(under Webhook URLs above\) into Referral Factory/).waitFor();
 			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor({ state: 'detached', timeout: 10_000 });
 			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-event"]').count(), 0, 'Event is still shown');
 			const values = await panelValues(page);
