@@ -159,10 +159,10 @@ export function simplifyReward(reward: IDataObject, known: { type?: string; stat
 	const shown: IDataObject = {
 		id: reward.id ?? null,
 		rewardId: reward.reward_id ?? null,
-		type: known.type ?? reward.metric ?? null,
+		type: known.type ?? null,
 		status: reward.status ?? known.state ?? null,
-		recipientId: reward.recipient_id ?? person?.id ?? null,
-		recipientName: person?.first_name ?? person?.name ?? null,
+		recipientId: reward.recipient_id ?? null,
+		recipientName: person?.first_name ?? null,
 		recipientEmail: person?.email ?? null,
 	};
 	for (const [from, to] of [
