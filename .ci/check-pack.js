@@ -11,7 +11,7 @@ for (const path of files) if (!allowed(path)) problems.push(`unexpected file in 
 for (const path of ['package.json', 'README.md', 'LICENSE', ...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 	if (!files.includes(path)) problems.push(`missing from the package: ${path}`);
 }
-for (const path of ['dist/icons/referralFactory.svg', 'dist/icons/referralFactory.dark.svg', 'dist/nodes/ReferralFactory/ReferralFactory.node.json', 'dist/nodes/ReferralFactoryTrigger/ReferralFactoryTrigger.node.json']) {
+for (const path of ['dist/icons/referralFactory.svg', 'dist/icons/referralFactory.dark.svg', 'dist/nodes/ReferralFactory/ReferralFactory.node.json', 'dist/nodes/ReferralFactoryTrigger/ReferralFactoryTrigger.node.json', 'dist/nodes/ReferralFactoryPollingTrigger/ReferralFactoryPollingTrigger.node.json']) {
 	if (!files.includes(path)) problems.push(`missing from the package: ${path}`);
 }
 if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) problems.push('package.json has runtime dependencies');

@@ -5,7 +5,7 @@ import packageJson from '../package.json';
 import type { INode } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { credentialTypes, nodeTypeList, nodeTypes, referralFactoryNode, REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode } from './helpers/engine';
+import { credentialTypes, nodeTypeList, nodeTypes, referralFactoryNode, REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode, POLLING_TRIGGER_TYPE, pollingTriggerNode } from './helpers/engine';
 
 const ROOT = join(__dirname, '..');
 
@@ -23,7 +23,11 @@ describe('the package as n8n loads it', () => {
 		expect(packageJson.n8n).toEqual({
 			n8nNodesApiVersion: 1,
 			credentials: ['dist/credentials/ReferralFactoryPublicApi.credentials.js', 'dist/credentials/ReferralFactoryWebhookApi.credentials.js'],
-			nodes: ['dist/nodes/ReferralFactory/ReferralFactory.node.js', 'dist/nodes/ReferralFactoryTrigger/ReferralFactoryTrigger.node.js'],
+			nodes: [
+				'dist/nodes/ReferralFactory/ReferralFactory.node.js',
+				'dist/nodes/ReferralFactoryTrigger/ReferralFactoryTrigger.node.js',
+				'dist/nodes/ReferralFactoryPollingTrigger/ReferralFactoryPollingTrigger.node.js',
+			],
 		});
 	});
 
@@ -143,6 +147,10 @@ describe('the package as n8n loads it', () => {
 			expect(subtitleFor(TRIGGER_TYPE, triggerNode.description.subtitle!, { setup: 'automatic', event: event.value })).toBe(event.name);
 		}
 		expect(subtitleFor(TRIGGER_TYPE, triggerNode.description.subtitle!, { setup: 'dashboard' })).toBe('Dashboard Webhook');
+		const polled = pollingTriggerNode.description.properties.find((p) => p.name === 'event')!.options as Array<{ name: string; value: string }>;
+		for (const event of polled) {
+			expect(subtitleFor(POLLING_TRIGGER_TYPE, pollingTriggerNode.description.subtitle!, { event: event.value })).toBe(event.name);
+		}
 		expect(seen.size).toBeGreaterThan(1);
 	});
 });

@@ -51,6 +51,8 @@ export const referralFactoryNode = nodeTypeList.find((n) => n.description.name =
 export const REFERRAL_FACTORY_TYPE = nodeTypeName(referralFactoryNode);
 export const triggerNode = nodeTypeList.find((n) => n.description.name === 'referralFactoryTrigger')!;
 export const TRIGGER_TYPE = nodeTypeName(triggerNode);
+export const pollingTriggerNode = nodeTypeList.find((n) => n.description.name === 'referralFactoryPollingTrigger')!;
+export const POLLING_TRIGGER_TYPE = nodeTypeName(pollingTriggerNode);
 
 /** The description of a node that exists only for a test or a measurement, using the package's credential. */
 export function helperNodeDescription(name: string, properties: INodeProperties[] = []): INodeType['description'] {

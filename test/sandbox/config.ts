@@ -41,6 +41,11 @@ export interface SandboxConfig {
 	 * docs/referral-factory-api.md, P6).
 	 */
 	searchIgnores: string[];
+	/**
+	 * The order of a list's and a search's records: `oldest` first (by ID, as Laravel lists without an order, INFERRED:
+	 * docs/referral-factory-api.md, A12) or `newest` first. The polling trigger must find what is new either way.
+	 */
+	listOrder: 'oldest' | 'newest';
 	/** How many campaigns the store holds after a reset (30: two pages of 25). */
 	campaignCount: number;
 	/**
@@ -167,6 +172,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	errorStyle: 'documented',
 	envelope: 'full',
 	searchIgnores: [],
+	listOrder: 'oldest',
 	campaignCount: 30,
 	dateFormat: 'date',
 	clockOffsetMs: 0,

@@ -60,6 +60,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		const asked = pageQuery(query, body);
 		if (asked instanceof HttpAnswer) return asked;
 		const { page, perPage } = asked;
+		if (config.listOrder === 'newest') all = [...all].reverse();
 		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
 		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
 		const from = (page - 1) * perPage;

@@ -7,6 +7,7 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	INode,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { ManualExecutionCancelledError, NodeApiError } from 'n8n-workflow';
@@ -20,8 +21,8 @@ import { backoffMs, exhaustedUntil, parseBody, retryAfterMs, surfaceUrl } from '
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
 export const DEFAULT_BASE_URL = 'https://referral-factory.com/api/v2';
 
-/** Where a client can be made: a run, an editor look-up, or a trigger's webhook registration. */
-export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+/** Where a client can be made: a run, an editor look-up, a trigger's webhook registration, or a poll. */
+export type ApiContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions | IPollFunctions;
 
 export interface RequestOptions extends Pick<ErrorContext, 'notFound' | 'fieldLabel' | 'refused'> {
 	body?: IDataObject;

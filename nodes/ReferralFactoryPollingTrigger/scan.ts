@@ -1,0 +1,179 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Page } from '../ReferralFactory/transport/paginate';
+
+/**
+ * Finding what is new in a list since the last poll, whatever order the list comes in.
+ *
+ * Two kinds of mark, kept in the node's static data:
+ * - By ID (new people, due rewards): IDs are whole numbers that grow as records are made (docs/referral-factory-api.md,
+ *   P1, R2), so a record is new when its ID is above the highest seen. A list oldest-first (as Laravel lists by
+ *   default, INFERRED: docs/referral-factory-api.md, A12) is read from the page where the last poll ended, stepping back a page when records were
+ *   deleted before it: a quiet poll is one request. A list newest-first is read from page 1 until a known ID.
+ * - By time (qualifications, issued rewards): an old record changes, so its ID says nothing. A record is new when its
+ *   time is after the mark, or at the mark's time and not one of the IDs seen at it: times may be a whole day
+ *   (docs/referral-factory-api.md, A11), and two records may share one. Every page is read; records without a readable
+ *   time (v1's boolean `qualified`, P3) are new when their ID was not seen before.
+ */
+
+export interface IdMark {
+	id: number;
+	/** The page the highest ID was on, oldest-first: where the next poll starts. */
+	page: number;
+}
+
+export interface TimeMark {
+	/** Milliseconds since the epoch of the latest time seen (a day counts as its midnight, UTC). */
+	at: number;
+	/** IDs of the records at exactly `at`. */
+	ids: number[];
+	/** IDs of records that had no readable time. */
+	untimed: number[];
+}
+
+export type ReadPage = (page: number) => Promise<Page<IDataObject>>;
+
+export interface ScanResult<M> {
+	/** New records, oldest first (by ID, or by time then ID). */
+	fresh: IDataObject[];
+	/** The mark to keep. */
+	mark: M;
+	/** The newest record in the list, when it was read (the first poll and a manual test show it). */
+	latest?: IDataObject;
+	/** Every record read (a manual test picks the newest one that fits the node's settings). */
+	read: IDataObject[];
+	/** Pages read. */
+	requests: number;
+}
+
+export function idOf(record: IDataObject): number | undefined {
+	const id = Number(record?.id);
+	return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** A time as the API writes it (a day, a time with or without a zone: docs/referral-factory-api.md, A11), in ms. */
+export function timeOf(value: unknown): number | undefined {
+	if (typeof value !== 'string') return undefined;
+	const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+	if (!match) return undefined;
+	const [, day, time, zone] = match;
+	const at = Date.parse(`${day}T${time ?? '00:00'}${zone ? zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'}`);
+	return Number.isFinite(at) ? at : undefined;
+}
+
+const ascending = (ids: number[]) => ids.every((id, i) => i === 0 || ids[i - 1] < id);
+
+/**
+ * Records above the mark's ID. Without a mark (the first poll), reads to the list's end for the highest ID and returns
+ * nothing new.
+ */
+export async function scanById(read: ReadPage, mark: IdMark | undefined): Promise<ScanResult<IdMark>> {
+	let requests = 0;
+	const get = async (page: number) => {
+		requests++;
+		return await read(page);
+	};
+	const fresh = new Map<number, IDataObject>();
+	const seen: IDataObject[] = [];
+	let best: { id: number; page: number; record: IDataObject } | undefined;
+	const note = (records: IDataObject[], page: number) => {
+		seen.push(...records);
+		for (const record of records) {
+			const id = idOf(record);
+			if (id === undefined) continue;
+			if (!best || id > best.id) best = { id, page, record };
+			if (mark && id > mark.id) fresh.set(id, record);
+		}
+	};
+
+	let page = Math.max(1, mark?.page ?? 1);
+	let current = await get(page);
+	let ids = current.items.map(idOf).filter((id): id is number => id !== undefined);
+	const newestFirst = ids.length > 1 && !ascending(ids) && ascending([...ids].reverse());
+	if (newestFirst) {
+		// Newest first: from page 1 until a record the mark has seen.
+		if (page !== 1) {
+			page = 1;
+			current = await get(page);
+		}
+		for (;;) {
+			note(current.items, page);
+			// Without a mark, page 1 has the highest ID already.
+			const reachedMark = !mark || current.items.some((record) => (idOf(record) ?? Infinity) <= mark.id);
+			if (reachedMark || !current.hasMore || current.items.length === 0) break;
+			current = await get(++page);
+		}
+		// Newest first, the page of the highest ID is 1: the next poll starts there.
+		return finish(1);
+	}
+	// Oldest first: records deleted before the mark's page move it back; step back until the page starts at or below it.
+	while (mark && page > 1 && (ids.length === 0 || Math.min(...ids) > mark.id)) {
+		current = await get(--page);
+		ids = current.items.map(idOf).filter((id): id is number => id !== undefined);
+	}
+	// Without a mark, the last page holds the highest ID when the answer says which page is last.
+	if (!mark && current.lastPage !== undefined && current.lastPage > page && current.hasMore) {
+		note(current.items, page);
+		page = current.lastPage;
+		current = await get(page);
+	}
+	for (;;) {
+		note(current.items, page);
+		if (!current.hasMore || current.items.length === 0) break;
+		current = await get(++page);
+	}
+	return finish(best?.page ?? page);
+
+	function finish(markPage: number): ScanResult<IdMark> {
+		// The mark never goes down: IDs under it were seen, or deleted, and new ones come above it.
+		return {
+			fresh: [...fresh.entries()].sort(([a], [b]) => a - b).map(([, record]) => record),
+			mark: { id: Math.max(mark?.id ?? 0, best?.id ?? 0), page: markPage },
+			latest: best?.record,
+			read: seen,
+			requests,
+		};
+	}
+}
+
+/** Records after the mark's time (or at it, unseen), reading every page. Without a mark, returns nothing new. */
+export async function scanByTime(
+	read: ReadPage,
+	mark: TimeMark | undefined,
+	timeField: (record: IDataObject) => unknown,
+): Promise<ScanResult<TimeMark>> {
+	let requests = 0;
+	const all = new Map<number, { record: IDataObject; at: number | undefined }>();
+	for (let page = 1; ; page++) {
+		requests++;
+		const current = await read(page);
+		for (const record of current.items) {
+			const id = idOf(record);
+			if (id !== undefined) all.set(id, { record, at: timeOf(timeField(record)) });
+		}
+		if (!current.hasMore || current.items.length === 0) break;
+	}
+	const seenAtMark = new Set(mark?.ids ?? []);
+	const seenUntimed = new Set(mark?.untimed ?? []);
+	const fresh: Array<{ id: number; at: number; record: IDataObject }> = [];
+	let at = mark?.at ?? -Infinity;
+	let latest: { id: number; at: number; record: IDataObject } | undefined;
+	for (const [id, entry] of all) {
+		if (entry.at === undefined) {
+			if (mark && !seenUntimed.has(id)) fresh.push({ id, at: Infinity, record: entry.record });
+			continue;
+		}
+		if (!latest || entry.at > latest.at || (entry.at === latest.at && id > latest.id)) latest = { id, at: entry.at, record: entry.record };
+		if (mark && (entry.at > mark.at || (entry.at === mark.at && !seenAtMark.has(id)))) fresh.push({ id, at: entry.at, record: entry.record });
+		if (entry.at > at) at = entry.at;
+	}
+	const ids = [...all.entries()].filter(([, entry]) => entry.at === at).map(([id]) => id);
+	const untimed = [...all.entries()].filter(([, entry]) => entry.at === undefined).map(([id]) => id);
+	return {
+		fresh: fresh.sort((a, b) => a.at - b.at || a.id - b.id).map(({ record }) => record),
+		mark: { at: Number.isFinite(at) ? at : 0, ids, untimed },
+		latest: latest?.record ?? [...all.values()].at(-1)?.record,
+		read: [...all.values()].map(({ record }) => record),
+		requests,
+	};
+}

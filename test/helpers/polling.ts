@@ -1,0 +1,55 @@
+/**
+ * The Referral Factory Polling Trigger in n8n-core's own PollContext, as n8n's server drives it on every scheduled
+ * check: a published workflow's node, its static data kept across polls, and a "restart" that reloads the static data
+ * as n8n saved it (JSON, through the database). What n8n's scheduler adds (the cron, saving the static data,
+ * starting the execution) is covered by the end-to-end suite in a real n8n.
+ */
+import { PollContext } from 'n8n-core';
+import type { IDataObject, INode, INodeExecutionData, INodeParameters, WorkflowExecuteMode } from 'n8n-workflow';
+import { Workflow } from 'n8n-workflow';
+
+import { additionalData } from './engine';
+import { CREDENTIAL_NAME, nodeTypes, POLLING_TRIGGER_TYPE, pollingTriggerNode } from './package-types';
+
+export class PollingWorkflow {
+	readonly node: INode;
+
+	private workflow: Workflow;
+
+	constructor(parameters: INodeParameters, credential: { id: string; name: string }) {
+		this.node = {
+			id: 'e4f5a6b7-1c2d-4e3f-9a0b-112233445566',
+			name: 'Referral Factory Polling Trigger',
+			type: POLLING_TRIGGER_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, ...parameters },
+			credentials: { [CREDENTIAL_NAME]: credential },
+		};
+		this.workflow = this.make({});
+	}
+
+	private make(staticData: IDataObject): Workflow {
+		return new Workflow({ id: 'wf-polling', name: 'New referrals', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData });
+	}
+
+	get staticData(): IDataObject {
+		return this.workflow.getStaticData('node', this.node);
+	}
+
+	setParameters(parameters: INodeParameters): void {
+		Object.assign(this.node.parameters, parameters);
+	}
+
+	/** One check: `trigger` as on the schedule, `manual` as the editor's test. The items of the execution it starts, or null. */
+	async poll(mode: WorkflowExecuteMode = 'trigger'): Promise<INodeExecutionData[] | null> {
+		const context = new PollContext(this.workflow, this.node, additionalData(), mode, 'activate');
+		const result = await pollingTriggerNode.poll!.call(context);
+		return result === null ? null : result[0];
+	}
+
+	/** n8n restarted: the workflow is loaded again with the static data as saved (a JSON copy). */
+	restart(): void {
+		this.workflow = this.make(JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject);
+	}
+}
