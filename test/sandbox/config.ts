@@ -46,6 +46,11 @@ export interface SandboxConfig {
 	 * docs/referral-factory-api.md, A12) or `newest` first. The polling trigger must find what is new either way.
 	 */
 	listOrder: 'oldest' | 'newest';
+	/**
+	 * What `with=user.analytics` / `with=campaign.analytics` give (docs/referral-factory-api.md, P15): the figures as
+	 * `numbers`, as `text` (the user structure documents `reach` as a string), or nothing (`absent`).
+	 */
+	analytics: 'numbers' | 'text' | 'absent';
 	/** How many campaigns the store holds after a reset (30: two pages of 25). */
 	campaignCount: number;
 	/**
@@ -173,6 +178,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	envelope: 'full',
 	searchIgnores: [],
 	listOrder: 'oldest',
+	analytics: 'numbers',
 	campaignCount: 30,
 	dateFormat: 'date',
 	clockOffsetMs: 0,

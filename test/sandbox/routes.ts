@@ -225,6 +225,36 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		return new HttpAnswer(200, { data: store.present(user), message: 'User qualification updated successfully.' });
 	};
 
+	/**
+	 * `with=user.analytics` / `with=campaign.analytics` (docs/referral-factory-api.md, P15): the figures, counted from the
+	 * store, as numbers, as text, or left out (`analytics` switch).
+	 */
+	const asked = (query: Record<string, string>, relation: string) => String(query.with ?? '').split(',').map((w) => w.trim()).includes(relation);
+	const figures = (counts: Record<string, number>) =>
+		config.analytics === 'text' ? Object.fromEntries(Object.entries(counts).map(([key, value]) => [key, String(value)])) : counts;
+	const userAnalytics = (user: User) => {
+		const leads = store.users.filter((other) => other.referrer_id === user.id);
+		const qualified = leads.filter((other) => other.qualified_at !== null).length;
+		// The sandbox counts no link visits: a referrer has reached the people who joined through them.
+		return figures({ reach: leads.length, referrals: leads.length, qualified_referrals: qualified });
+	};
+	const campaignAnalytics = (campaign: Campaign) => {
+		const people = store.users.filter((user) => user.campaign_id === campaign.id);
+		const leads = people.filter((user) => user.referrer_id !== null);
+		return figures({
+			reach: leads.length,
+			users: people.length,
+			referrals: leads.length,
+			qualified_referrals: leads.filter((user) => user.qualified_at !== null).length,
+		});
+	};
+	const presentUser = (query: Record<string, string>) => (user: User) =>
+		asked(query, 'user.analytics') && config.analytics !== 'absent' ? { ...store.present(user), analytics: userAnalytics(user) } : store.present(user);
+	const presentCampaign = (query: Record<string, string>) => (campaign: Campaign) =>
+		asked(query, 'campaign.analytics') && config.analytics !== 'absent'
+			? { ...store.presentCampaign(campaign), analytics: campaignAnalytics(campaign) }
+			: store.presentCampaign(campaign);
+
 	const api = (method: string, path: string, query: Record<string, string>, body: unknown): HttpAnswer => {
 		const json = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
 		const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -232,22 +262,22 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
 
 		if (segments[0] === 'campaigns' && segments.length === 1) {
-			return route(['GET'], () => paginate('/campaigns', store.campaigns, query, undefined, (c) => store.presentCampaign(c)));
+			return route(['GET'], () => paginate('/campaigns', store.campaigns, query, undefined, presentCampaign(query)));
 		}
 		if (segments[0] === 'campaigns' && segments[1] === 'search' && segments.length === 2) {
 			return route(['POST'], () =>
-				search('/campaigns/search', store.campaigns, CAMPAIGN_FIELDS, query, json, (c) => store.presentCampaign(c)),
+				search('/campaigns/search', store.campaigns, CAMPAIGN_FIELDS, query, json, presentCampaign(query)),
 			);
 		}
 		if (segments[0] === 'campaigns' && segments.length === 2) {
 			return route(['GET'], () => {
 				const campaign = store.findCampaign(segments[1]);
-				return campaign ? new HttpAnswer(200, { data: store.presentCampaign(campaign) }) : fail(404, 'Campaign not found.');
+				return campaign ? new HttpAnswer(200, { data: presentCampaign(query)(campaign) }) : fail(404, 'Campaign not found.');
 			});
 		}
 		if (segments[0] === 'users' && segments.length === 1) {
 			return route(['GET', 'POST'], () => {
-				if (method === 'GET') return paginate('/users', store.users, query, undefined, (u) => store.present(u));
+				if (method === 'GET') return paginate('/users', store.users, query, undefined, presentUser(query));
 				const { errors, campaign, referrer } = validateCreate(json);
 				if (Object.keys(errors).length > 0) return fail(422, 'Validation errors in your request', errors);
 				if (!campaign) return fail(404, 'Campaign not found.');
@@ -272,7 +302,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 			});
 		}
 		if (segments[0] === 'users' && segments[1] === 'search' && segments.length === 2) {
-			return route(['POST'], () => search('/users/search', store.users, USER_FIELDS, query, json, (u) => store.present(u)));
+			return route(['POST'], () => search('/users/search', store.users, USER_FIELDS, query, json, presentUser(query)));
 		}
 		if (segments[0] === 'users' && segments[1] === 'qualification' && segments.length === 2) {
 			return route(['PUT'], () => qualify(json));
@@ -281,7 +311,7 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 			return route(['GET', 'PUT', 'DELETE'], () => {
 				const user = method === 'GET' ? store.findUser(segments[1]) : store.users.find((u) => String(u.id) === segments[1]);
 				if (!user) return fail(404, 'User not found.');
-				if (method === 'GET') return new HttpAnswer(200, { data: store.present(user) });
+				if (method === 'GET') return new HttpAnswer(200, { data: presentUser(query)(user) });
 				// v2's answer is not documented; v1 answered with a message (INFERRED 200 {message}:
 				// docs/referral-factory-api.md, P14).
 				if (method === 'DELETE') {

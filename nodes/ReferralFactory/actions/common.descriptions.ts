@@ -134,6 +134,20 @@ export function simplify(what: string): INodeProperties {
 }
 
 /**
+ * Include Analytics on a Get or Get Many: asks for the record's figures (`with=user.analytics` or
+ * `with=campaign.analytics`: docs/referral-factory-api.md, P15); the simplified item has them under `analytics`.
+ */
+export function includeAnalytics(figures: string): INodeProperties {
+	return {
+		displayName: 'Include Analytics',
+		name: 'includeAnalytics',
+		type: 'boolean',
+		default: false,
+		description: `Whether to also get ${figures} (as numbers under analytics; null where Referral Factory gives none)`,
+	};
+}
+
+/**
  * How requests are sent, the same for every operation (defineOperation adds it): read once per run by the router
  * and applied by the API client. The credential's rate limit applies whatever these are.
  */

@@ -64,6 +64,9 @@ export function labelFor(fields: CampaignField[], chosen: string): string {
 	return byId?.label ?? chosen;
 }
 
+/** What Include Analytics adds to a campaign (docs/referral-factory-api.md, P15). */
+export const CAMPAIGN_FIGURES = 'the campaign’s reach, people, referrals and qualified referrals';
+
 /** The campaign object as the API returns it (docs/referral-factory-api.md, C2); every field may be missing. */
 export interface ApiCampaign extends IDataObject {
 	id?: number;

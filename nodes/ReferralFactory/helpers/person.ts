@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
@@ -9,6 +9,13 @@ import { itemError, requireCampaignId, requireEmail, requireText } from './valid
 
 /** Which kind of person an operation works on: the API calls them person_referring and person_invited. */
 export type Role = 'referrer' | 'lead';
+
+/** The item and its retry deadline; `qs` adds to the read's query (`with=user.analytics`). */
+export interface LookupOptions {
+	itemIndex: number;
+	deadline: number;
+	qs?: IDataObject;
+}
 
 const API_TYPE: Record<Role, string> = { referrer: 'person_referring', lead: 'person_invited' };
 
@@ -69,7 +76,7 @@ async function readPerson(
 	node: INode,
 	role: Role,
 	ref: PersonRef,
-	options: { itemIndex: number; deadline: number },
+	options: LookupOptions,
 	ifMissing: 'error' | 'undefined',
 ): Promise<ApiUser | undefined> {
 	let user: ApiUser | undefined;
@@ -104,7 +111,7 @@ async function readPerson(
  * only within a campaign, so when it belongs to this role in several, the item fails and says which campaigns.
  * With none of this role, a person of the other role is returned (for readPerson's "is a lead, not a referrer").
  */
-async function findOnlyByEmail(client: ApiClient, role: Role, email: string, options: { itemIndex: number; deadline: number }): Promise<ApiUser | undefined> {
+async function findOnlyByEmail(client: ApiClient, role: Role, email: string, options: LookupOptions): Promise<ApiUser | undefined> {
 	const everyone = await findUsersByEmail(client, email, options);
 	const ofRole = everyone.filter((user) => typeof user.type !== 'string' || user.type === API_TYPE[role]);
 	if (ofRole.length > 1) {
@@ -123,7 +130,7 @@ export async function fetchPerson(
 	node: INode,
 	role: Role,
 	ref: PersonRef,
-	options: { itemIndex: number; deadline: number },
+	options: LookupOptions,
 ): Promise<ApiUser> {
 	return (await readPerson(client, node, role, ref, options, 'error')) as ApiUser;
 }
@@ -134,7 +141,7 @@ export async function findPerson(
 	node: INode,
 	role: Role,
 	ref: PersonRef,
-	options: { itemIndex: number; deadline: number },
+	options: LookupOptions,
 ): Promise<ApiUser | undefined> {
 	return await readPerson(client, node, role, ref, options, 'undefined');
 }

@@ -114,7 +114,7 @@ export async function findUserByEmail(
 	client: ApiClient,
 	campaignId: number,
 	email: string,
-	options: { itemIndex?: number; deadline?: number },
+	options: { itemIndex?: number; deadline?: number; qs?: IDataObject },
 ): Promise<ApiUser | undefined> {
 	const wanted = email.toLowerCase();
 	const pages = requestPages<ApiUser>(client, 'POST', '/users/search', {
@@ -145,7 +145,7 @@ export async function findUserByEmail(
 export async function findUsersByEmail(
 	client: ApiClient,
 	email: string,
-	options: { itemIndex?: number; deadline?: number },
+	options: { itemIndex?: number; deadline?: number; qs?: IDataObject },
 ): Promise<ApiUser[]> {
 	const wanted = email.toLowerCase();
 	const found: ApiUser[] = [];
@@ -159,6 +159,24 @@ export async function findUsersByEmail(
 	}
 	return found;
 }
+
+/** Figures as numbers (the API may write them as text: docs/referral-factory-api.md, P15), null when not given. */
+function figure(value: unknown): number | null {
+	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	return Number.isFinite(number) ? number : null;
+}
+
+/**
+ * A record's `analytics` (asked for with `with=user.analytics` or `with=campaign.analytics`: docs/referral-factory-api.md,
+ * P15) in camelCase numbers: each figure null when Referral Factory left it out.
+ */
+export function simplifyAnalytics(record: IDataObject, keys: readonly string[]): IDataObject {
+	const given = record.analytics && typeof record.analytics === 'object' && !Array.isArray(record.analytics) ? (record.analytics as IDataObject) : {};
+	return Object.fromEntries(keys.map((key) => [key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()), figure(given[key])]));
+}
+
+export const USER_ANALYTICS = ['reach', 'referrals', 'qualified_referrals'] as const;
+export const CAMPAIGN_ANALYTICS = ['reach', 'users', 'referrals', 'qualified_referrals'] as const;
 
 /** A 422 whose `email` messages say the address is taken (a repeated email: docs/referral-factory-api.md, P10). */
 export function isEmailTaken(error: unknown): boolean {

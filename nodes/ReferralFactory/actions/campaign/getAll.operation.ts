@@ -1,9 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { simplifyCampaign, type ApiCampaign } from '../../helpers/campaign';
+import { CAMPAIGN_FIGURES, simplifyCampaign, type ApiCampaign } from '../../helpers/campaign';
+import { CAMPAIGN_ANALYTICS, simplifyAnalytics } from '../../helpers/user';
 import { itemError } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
-import { filtersCollection, returnAllOrLimit, simplify } from '../common.descriptions';
+import { filtersCollection, includeAnalytics, returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 
 /** The statuses a campaign has (docs/referral-factory-api.md, C2). */
@@ -33,6 +34,7 @@ export const getAll = defineOperation({
 				],
 			},
 		]),
+		includeAnalytics(CAMPAIGN_FIGURES),
 		simplify('the signup link and the labels of the form fields'),
 	],
 	prepare(itemIndex) {
@@ -46,11 +48,18 @@ export const getAll = defineOperation({
 			status,
 			returnAll,
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+			analytics: this.getNodeParameter('includeAnalytics', itemIndex, false) as boolean,
 			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		};
 	},
 	async execute({ client, itemIndex, request }) {
-		const paging = { itemIndex, returnAll: request.returnAll, limit: request.limit, concurrency: client.settings.concurrency };
+		const paging = {
+			itemIndex,
+			returnAll: request.returnAll,
+			limit: request.limit,
+			concurrency: client.settings.concurrency,
+			qs: request.analytics ? { with: 'campaign.analytics' } : undefined,
+		};
 		const campaigns =
 			request.status === undefined
 				? await requestAllItems<ApiCampaign>(client, 'GET', '/campaigns', paging)
@@ -61,6 +70,9 @@ export const getAll = defineOperation({
 							body: { filters: { value: [{ field: 'status', value: request.status, operator: '=' }], operator: 'AND' } },
 						})
 					).filter((campaign) => campaign?.status === undefined || campaign.status === request.status);
-		return request.simplify ? campaigns.map(simplifyCampaign) : campaigns;
+		if (!request.simplify) return campaigns;
+		return request.analytics
+			? campaigns.map((campaign) => ({ ...simplifyCampaign(campaign), analytics: simplifyAnalytics(campaign, CAMPAIGN_ANALYTICS) }))
+			: campaigns.map(simplifyCampaign);
 	},
 });

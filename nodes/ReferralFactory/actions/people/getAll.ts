@@ -1,12 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { Role } from '../../helpers/person';
-import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
+import { isQualified, simplifyAnalytics, simplifyUser, USER_ANALYTICS, type ApiUser } from '../../helpers/user';
 import { itemError, requireCampaignId, requireEmail } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
-import { filtersCollection, returnAllOrLimit, simplify } from '../common.descriptions';
+import { filtersCollection, includeAnalytics, returnAllOrLimit, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
-import { ROLES, SIMPLIFIED_PERSON } from './roles';
+import { PERSON_FIGURES, ROLES, SIMPLIFIED_PERSON } from './roles';
 
 /**
  * Leads only: qualified or still pending. Sent as a search rule on `qualified` (the search's fields beyond those
@@ -57,6 +57,7 @@ export function getManyPeople(role: Role) {
 				},
 				...(role === 'lead' ? [QUALIFICATION_FILTER] : []),
 			]),
+			includeAnalytics(PERSON_FIGURES),
 			simplify(SIMPLIFIED_PERSON),
 		],
 		prepare(itemIndex) {
@@ -83,12 +84,14 @@ export function getManyPeople(role: Role) {
 				body: { filters: { value: rules, operator: 'AND' } },
 				returnAll,
 				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
+				analytics: this.getNodeParameter('includeAnalytics', itemIndex, false) as boolean,
 				simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 			};
 		},
 		async execute({ client, itemIndex, request }) {
 			const people = await requestAllItems<ApiUser>(client, 'POST', '/users/search', {
 				body: request.body,
+				qs: request.analytics ? { with: 'user.analytics' } : undefined,
 				idempotent: true,
 				itemIndex,
 				returnAll: request.returnAll,
@@ -98,7 +101,8 @@ export function getManyPeople(role: Role) {
 				// costs more pages, never fewer results.
 				keep: (user) => (user?.type === undefined || user.type === apiType) && (request.qualified === undefined || isQualified(user) === request.qualified),
 			});
-			return request.simplify ? people.map(simplifyUser) : people;
+			if (!request.simplify) return people;
+			return request.analytics ? people.map((user) => ({ ...simplifyUser(user), analytics: simplifyAnalytics(user, USER_ANALYTICS) })) : people.map(simplifyUser);
 		},
 	});
 }

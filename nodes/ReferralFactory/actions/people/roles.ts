@@ -7,3 +7,6 @@ export const ROLES: Record<Role, { resource: Role; locator: 'referrerId' | 'lead
 };
 
 export const SIMPLIFIED_PERSON = 'the referral link and code at the top level';
+
+/** What Include Analytics adds to a person (docs/referral-factory-api.md, P15). */
+export const PERSON_FIGURES = 'their reach, referrals and qualified referrals';
