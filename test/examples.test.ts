@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode } from './helpers/package-types';
+import { POLLING_TRIGGER_TYPE, pollingTriggerNode, REFERRAL_FACTORY_TYPE, TRIGGER_TYPE, triggerNode } from './helpers/package-types';
 import { operationParameters } from './helpers/setup';
 
 const EXAMPLES = join(__dirname, '..', 'examples');
@@ -25,10 +25,14 @@ interface ExampleNode {
 describe('examples', () => {
 	it.each(files)('%s: the package’s nodes set only parameters they show', (file) => {
 		const workflow = JSON.parse(readFileSync(join(EXAMPLES, file), 'utf8')) as { nodes: ExampleNode[] };
-		const ours = workflow.nodes.filter((node) => [REFERRAL_FACTORY_TYPE, TOOL_TYPE, TRIGGER_TYPE].includes(node.type));
+		const ours = workflow.nodes.filter((node) => [REFERRAL_FACTORY_TYPE, TOOL_TYPE, TRIGGER_TYPE, POLLING_TRIGGER_TYPE].includes(node.type));
 		expect(ours.length).toBeGreaterThan(0);
 		for (const node of ours) {
-			if (node.type !== TRIGGER_TYPE) {
+			if (node.type === POLLING_TRIGGER_TYPE) {
+				// n8n adds Poll Times to every polling node.
+				const names = new Set(['pollTimes', ...pollingTriggerNode.description.properties.map((property) => property.name)]);
+				expect(Object.keys(node.parameters).filter((name) => !names.has(name))).toEqual([]);
+			} else if (node.type !== TRIGGER_TYPE) {
 				// A tool node also has the tool's description, which n8n adds to every node used as a tool.
 				const { resource, operation, descriptionType, toolDescription, ...values } = node.parameters;
 				if (node.type === TOOL_TYPE) expect([descriptionType, String(toolDescription).length > 40]).toEqual(['manual', true]);

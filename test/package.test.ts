@@ -119,7 +119,7 @@ describe('the package as n8n loads it', () => {
 		const additional = shownFor('referrer', 'add').find((p) => p.name === 'additionalFields')!;
 		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
 		const operation = shownFor('referrer', 'add').find((p) => p.name === 'operation')!;
-		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add referrer' }));
+		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add a referrer to a campaign and get their referral link' }));
 	});
 
 	/** The node's subtitle on the canvas, worked out by n8n's expression engine for these parameters. */

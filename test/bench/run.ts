@@ -3,8 +3,12 @@
  *   (a) N items under a rate limit of L per window: wall time against the theoretical minimum, and rejections;
  *   (b) N items with latency d per request: wall time against N·d / concurrency;
  *   (c) the cost of one request: this node in n8n's engine, raw undici, and n8n's own HTTP Request node doing the
- *       same POST in the same engine (a real n8n 2.8.4, run with `n8n execute`; per-node execution times).
- * Options: --quick (smaller N, for a smoke run).
+ *       same POST in the same engine (a real n8n 2.8.4, run with `n8n execute`; per-node execution times);
+ *   (d) Get Many: pages one after another against several at a time;
+ *   (e) queue mode as teams run it (PostgreSQL, an n8n main and three workers, test/e2e/queue-mode.ts): one execution
+ *       per worker at once on one token, with the limit divided between the workers against the whole limit on each
+ *       with Adaptive Pacing (and without): wall time against the minimum the token's limit allows, refusals per window.
+ * Options: --quick (smaller N, for a smoke run), --only e (one case).
  */
 import '../helpers/env';
 
@@ -27,8 +31,11 @@ import { SandboxClient } from '../helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
 import { addReferrerParameters, customers, operationParameters } from '../helpers/setup';
 import { createUserFolder, fill, installN8n, n8nCommand, n8nEnv, packPackage, runJson, TARGETS } from '../e2e/n8n';
+import { ITEMS, LIMIT, paceConfigs, paceRun, startCluster, WINDOW_MS } from '../e2e/queue-mode';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const runs = (letter: string) => only === undefined || only === letter;
 const rows: string[][] = [];
 
 function seconds(ms: number): string {
@@ -242,6 +249,29 @@ async function perRequestCost(sandbox: SandboxProcess, client: SandboxClient) {
 	return { real, undiciOne, undiciFive, engineOne: engineOne.ms / N, engineFive: engineFive.ms / N };
 }
 
+/** (e) Queue mode with three workers on one token: the limit divided, or the whole limit with Adaptive Pacing. */
+async function queueMode() {
+	const workers = 3;
+	const configs = paceConfigs(workers);
+	const cluster = await startCluster(workers, configs);
+	try {
+		for (const config of configs) {
+			const o = await paceRun(cluster, config);
+			row(
+				`(e) queue mode, ${workers} workers`,
+				`${o.config.name}: ${workers} × ${ITEMS} adds, ${LIMIT} per ${WINDOW_MS / 1000} s per token`,
+				`${o.seconds.toFixed(2)} s`,
+				`min ${o.minimum.toFixed(2)} s`,
+				`${(o.seconds / o.minimum).toFixed(3)}×`,
+				`refused ${o.refused} (per window: ${o.perWindow.join(' ')})`,
+				`${o.users} added, ${o.duplicates} duplicates`,
+			);
+		}
+	} finally {
+		await cluster.stop();
+	}
+}
+
 async function main(): Promise<void> {
 	const cpu = cpus()[0]?.model ?? 'unknown CPU';
 	console.log(`machine: ${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
@@ -250,11 +280,14 @@ async function main(): Promise<void> {
 	try {
 		console.log('\n  case | setup | wall | baseline | ratio | | notes');
 		// Short windows make the fixed cost of sending the last batch a bigger share; both scales are shown.
-		await rateLimited(quick ? 150 : 500, 100, 2);
-		if (!quick) await rateLimited(400, 100, 5);
-		await latency(sandbox, client);
-		await getMany(sandbox, client);
-		await perRequestCost(sandbox, client);
+		if (runs('a')) {
+			await rateLimited(quick ? 150 : 500, 100, 2);
+			if (!quick) await rateLimited(400, 100, 5);
+		}
+		if (runs('b')) await latency(sandbox, client);
+		if (runs('d')) await getMany(sandbox, client);
+		if (runs('c')) await perRequestCost(sandbox, client);
+		if (runs('e')) await queueMode();
 	} finally {
 		await sandbox.stop();
 		shutdownEngine();

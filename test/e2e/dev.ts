@@ -79,7 +79,7 @@ export async function startDevEnvironment(
 		const workflow = JSON.parse(readFileSync(join(examples, file), 'utf8'));
 		// The examples leave the credential for the user to pick; here it is the sandbox's.
 		for (const node of workflow.nodes as Array<{ type: string; credentials?: Record<string, unknown> }>) {
-			if ([NODE_TYPE, `${NODE_TYPE}Trigger`, `${NODE_TYPE}Tool`].includes(node.type)) node.credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
+			if ([NODE_TYPE, `${NODE_TYPE}Trigger`, `${NODE_TYPE}PollingTrigger`, `${NODE_TYPE}Tool`].includes(node.type)) node.credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
 		}
 		writeFileSync(join(imports, file), JSON.stringify(workflow));
 		await run(['import:workflow', `--input=${join(imports, file)}`]);

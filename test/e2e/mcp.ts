@@ -1,8 +1,9 @@
 /**
- * The node as AI tools, for real: a published workflow whose MCP Server Trigger (v2, bearer auth) has three Referral
- * Factory tool nodes attached (Add Referrer, Get Referrer, Qualify Lead, inputs from `$fromAI`), and an MCP client
- * (@modelcontextprotocol/sdk, streamable HTTP) that lists the tools, checks their input schemas, calls each and
- * checks the sandbox's state. No language model is involved: the client is what an agent would be.
+ * The node as AI tools, for real: a published workflow whose MCP Server Trigger (v2, bearer auth) has a Referral
+ * Factory tool node for every operation attached (inputs from `$fromAI`; three with descriptions set by hand, the rest
+ * described by n8n from the operation), and an MCP client (@modelcontextprotocol/sdk, streamable HTTP) that lists the
+ * tools, checks their descriptions and input schemas, calls them and checks the sandbox's state. No language model is
+ * involved: the client is what an agent would be.
  */
 import assert from 'node:assert/strict';
 
@@ -12,6 +13,30 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Served } from './served';
 
 const PATH = 'referral-factory-tools';
+
+/** Every tool of the fixture (one per operation) and the inputs an agent must give it (`$fromAI` in its parameters). */
+const INPUTS: Record<string, string[]> = {
+	Add_Referrer: ['email', 'firstName'],
+	Get_Referrer: ['referralCode'],
+	Get_Many_Referrers: [],
+	Update_Referrer: ['firstName', 'referrerId'],
+	Delete_Referrer: ['referrerId'],
+	Add_Lead: ['email', 'firstName', 'referrerCode'],
+	Get_Lead: ['leadReferralCode'],
+	Get_Many_Leads: [],
+	Qualify_Lead: ['leadReferralCode'],
+	Unqualify_Lead: ['leadId'],
+	Update_Lead: ['email', 'leadId'],
+	Delete_Lead: ['leadId'],
+	Get_Campaign: ['campaignId'],
+	Get_Many_Campaigns: [],
+	Get_Many_Rewards: [],
+	Issue_Reward: ['rewardId'],
+	Cancel_Reward: ['rewardId'],
+};
+/** The tools whose description the workflow sets by hand. */
+const MANUAL = ['Add_Referrer', 'Get_Referrer', 'Qualify_Lead'];
+const IRREVERSIBLE = ['Delete_Referrer', 'Delete_Lead', 'Unqualify_Lead', 'Issue_Reward', 'Cancel_Reward'];
 
 interface ToolResult {
 	isError?: boolean;
@@ -55,16 +80,26 @@ export async function mcpChecks(served: Served, check: Served['check']): Promise
 	});
 	if (!connected) return;
 	try {
-		await check('lists the three tools with descriptions and input schemas an agent can fill', async () => {
+		await check('lists every operation as a tool, the irreversible ones saying so, each with the inputs an agent must fill', async () => {
 			const { tools } = await client.listTools();
 			const byName = new Map(tools.map((tool) => [tool.name, tool]));
-			assert.deepEqual([...byName.keys()].sort(), ['Add_Referrer', 'Get_Referrer', 'Qualify_Lead']);
+			const required = (name: string) => [...(byName.get(name)?.inputSchema.required ?? [])].sort();
+			// Every operation of the node, as n8n names the tool after its node.
+			assert.deepEqual([...byName.keys()].sort(), Object.keys(INPUTS).sort());
+			for (const [name, inputs] of Object.entries(INPUTS)) {
+				assert.deepEqual(Object.keys(byName.get(name)!.inputSchema.properties ?? {}).sort(), [...inputs].sort(), `${name}: inputs`);
+				assert.deepEqual(required(name), [...inputs].sort(), `${name}: required inputs`);
+			}
 			const add = byName.get('Add_Referrer')!;
 			assert.match(add.description ?? '', /referrer.*referralLink/s);
-			assert.deepEqual(Object.keys(add.inputSchema.properties ?? {}).sort(), ['email', 'firstName']);
-			assert.deepEqual([...(add.inputSchema.required ?? [])].sort(), ['email', 'firstName']);
-			assert.deepEqual(Object.keys(byName.get('Get_Referrer')!.inputSchema.properties ?? {}), ['referralCode']);
-			assert.deepEqual(Object.keys(byName.get('Qualify_Lead')!.inputSchema.properties ?? {}), ['leadReferralCode']);
+			// The others describe themselves (n8n's automatic tool description: the operation's action, "in Referral Factory").
+			for (const name of Object.keys(INPUTS).filter((tool) => !MANUAL.includes(tool))) {
+				const description = byName.get(name)!.description ?? '';
+				assert.match(description, / in Referral Factory$/, `${name}: "${description}"`);
+				if (IRREVERSIBLE.includes(name)) assert.match(description, /^Irreversibly .* by exact ID/, `${name} does not say it cannot be undone: "${description}"`);
+				else assert.doesNotMatch(description, /irreversibl/i, `${name} is not irreversible: "${description}"`);
+			}
+			assert.match(byName.get('Issue_Reward')!.description ?? '', /pay out money/);
 		});
 
 		let referralCode = '';
@@ -90,6 +125,27 @@ export async function mcpChecks(served: Served, check: Served['check']): Promise
 			const result = jsonOf(await call('Qualify_Lead', { leadReferralCode: lead.code }));
 			assert.equal(result.qualified, true);
 			assert.notEqual(lead.qualified_at, null);
+		});
+
+		await check('Get_Many_Referrers with Include Analytics gives each referrer’s figures', async () => {
+			const listed = JSON.parse(textOf(await call('Get_Many_Referrers', {}))) as Array<Record<string, unknown>>;
+			const ada = listed.map((entry) => ((entry as { json?: Record<string, unknown> }).json ?? entry)).find((entry) => entry.referralCode === referralCode);
+			assert.deepEqual(ada?.analytics, { reach: 1, referrals: 1, qualifiedReferrals: 1 });
+		});
+
+		await check('Issue_Reward issues the exact due reward once; Cancel_Reward and Delete_Lead change what they name and nothing else', async () => {
+			const referrer = sandbox.store.users.find((user) => user.code === referralCode)!;
+			const credit = sandbox.rewards.earned.find((reward) => reward.recipient_id === referrer.id)!;
+			const coupon = sandbox.rewards.earned.find((reward) => reward.recipient_id !== referrer.id)!;
+			const issued = jsonOf(await call('Issue_Reward', { rewardId: String(credit.id) }));
+			assert.deepEqual([issued.id, issued.status], [credit.id, 'issued']);
+			assert.equal(jsonOf(await call('Issue_Reward', { rewardId: String(credit.id) })).outcome, 'alreadyIssued');
+			assert.equal(credit.payouts, 1);
+			await call('Cancel_Reward', { rewardId: String(coupon.id) });
+			assert.deepEqual(sandbox.rewards.earned.map((reward) => reward.id), [credit.id]);
+			const lead = sandbox.store.users.find((user) => user.email === 'lou.mcp@example.com')!;
+			await call('Delete_Lead', { leadId: String(lead.id) });
+			assert.deepEqual(sandbox.store.users.map((user) => user.email).filter((email) => email.endsWith('.mcp@example.com')), ['ada.mcp@example.com']);
 		});
 
 		await check('a bad email comes back as an error the agent can read, with nothing sent to Referral Factory', async () => {

@@ -107,6 +107,27 @@ const checks: Array<{
 		},
 	},
 	{
+		name: "Include Analytics gives a campaign's figures; the HTTP Request node sends our credential's token to an endpoint the node does not cover",
+		workflow: 'rfE2eHttpReqCred',
+		prepare: (sandbox) => {
+			const campaign = sandbox.store.campaigns[0];
+			const referrer = sandbox.store.createUser({ campaign, firstName: 'Nathan', email: 'nathan@example.com', meta: [], promotion: false });
+			sandbox.store.createUser({ campaign, firstName: 'Lea', email: 'lea@example.com', meta: [], promotion: false, referrer });
+		},
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const [campaign] = outputOf(result, 'Campaign With Analytics');
+			assert.deepEqual(campaign.json.analytics, { reach: 1, users: 2, referrals: 1, qualifiedReferrals: 0 });
+			const [listed] = outputOf(result, 'List Users');
+			assert.deepEqual((listed.json.data as Array<{ email: string }>).map((user) => user.email), ['nathan@example.com', 'lea@example.com']);
+			const sent = sandbox.requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)} ${r.headers.authorization === `Bearer ${sandbox.token}`}`);
+			assert.deepEqual(sent, [
+				'GET /api/v2/campaigns/1 {"with":"campaign.analytics"} true',
+				'GET /api/v2/users {"per_page":"5","campaign":"1"} true',
+			]);
+		},
+	},
+	{
 		name: 'Add Referrer outputs the referral link and code',
 		workflow: 'rfE2eAddReferrer',
 		check: (result, sandbox) => {

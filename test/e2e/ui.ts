@@ -91,6 +91,8 @@ async function openWorkflow(page: Page, editorUrl: string, id: string, nodeName:
 }
 
 /** The node picker's entries for a search, after the list settles: name and description of each. */
+const ADD_REFERRER_ACTION = 'Add a referrer to a campaign and get their referral link';
+
 async function pickerEntries(page: Page, search: string): Promise<Array<{ name: string; description: string }>> {
 	const creator = page.locator('[data-test-id="node-creator"]');
 	await creator.waitFor({ timeout: 10_000 });
@@ -107,10 +109,15 @@ async function pickerEntries(page: Page, search: string): Promise<Array<{ name: 
 	return entries;
 }
 
-/** What the picker's shared entry must say: the trigger's description serves the node too (n8n's useActionsGeneration.ts). */
+/**
+ * What the picker's shared entry must say: the trigger's description serves the node too (n8n's useActionsGeneration.ts).
+ * The polling trigger is an entry of its own (n8n merges only a node and its `…Trigger`), and says what it is for.
+ */
 function assertDescribesBoth(entries: Array<{ name: string; description: string }>, picker: string): void {
-	const ours = entries.filter((entry) => entry.name.startsWith('Referral Factory'));
-	assert.equal(ours.length, 1, `the ${picker} should show one Referral Factory entry, not ${JSON.stringify(ours)}`);
+	const polling = entries.filter((entry) => entry.name === 'Referral Factory Polling Trigger');
+	for (const entry of polling) assert.match(entry.description, /no public URL needed/, `the ${picker}'s polling trigger entry: "${entry.description}"`);
+	const ours = entries.filter((entry) => entry.name.startsWith('Referral Factory') && !polling.includes(entry));
+	assert.equal(ours.length, 1, `the ${picker} should show one Referral Factory entry besides the polling trigger, not ${JSON.stringify(ours)}`);
 	const { description } = ours[0];
 	for (const words of ['referrers', 'leads', 'rewards', 'when someone joins', 'qualified']) {
 		assert.ok(description.includes(words), `the ${picker}'s description does not mention "${words}": "${description}"`);
@@ -264,9 +271,11 @@ async function main(): Promise<number> {
 		await step(page, "the trigger picker (an empty workflow's first step) shows one entry, described for actions and events", async () => {
 			await page.goto(`${dev.editorUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: 60_000 });
-			assertDescribesBoth(await pickerEntries(page, 'Referral Factory'), 'trigger picker');
+			const entries = await pickerEntries(page, 'Referral Factory');
+			assertDescribesBoth(entries, 'trigger picker');
+			assert.ok(entries.some((entry) => entry.name === 'Referral Factory Polling Trigger'), `no polling trigger in the trigger picker: ${JSON.stringify(entries)}`);
 			await page.screenshot({ path: join(SHOTS, 'node-picker-trigger.png') });
-			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).first().click();
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).filter({ hasNotText: 'Polling' }).first().click();
 			// This picker lists the trigger's events first; the actions are there too, folded.
 			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
 			await creator.getByText(/^Actions \(\d+\)$/).waitFor({ timeout: 10_000 });
@@ -279,13 +288,13 @@ async function main(): Promise<number> {
 			await page.locator('[data-test-id="node-creator-plus-button"]').click();
 			assertDescribesBoth(await pickerEntries(page, 'Referral Factory'), 'node picker');
 			await page.screenshot({ path: join(SHOTS, 'node-picker.png') });
-			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).first().click();
-			await creator.getByText('Add referrer', { exact: true }).waitFor({ timeout: 10_000 });
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).filter({ hasNotText: 'Polling' }).first().click();
+			await creator.getByText(ADD_REFERRER_ACTION, { exact: true }).waitFor({ timeout: 10_000 });
 			// The trigger's events are folded under "Triggers (3)" here: unfold them.
 			await creator.getByText(/^Triggers \(\d+\)$/).click();
 			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
 			await creator.getByText('On user joined', { exact: true }).scrollIntoViewIfNeeded();
-			await creator.getByText('Add referrer', { exact: true }).waitFor();
+			await creator.getByText(ADD_REFERRER_ACTION, { exact: true }).waitFor();
 			await page.screenshot({ path: join(SHOTS, 'node-picker-actions.png') });
 			await page.keyboard.press('Escape');
 			await creator.waitFor({ state: 'hidden', timeout: 10_000 });
@@ -334,6 +343,23 @@ async function main(): Promise<number> {
 			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic-again.png') });
 		});
 		console.log('   screenshots: test-results/ui/trigger-setup-automatic.png, trigger-setup-dashboard.png, trigger-setup-automatic-again.png');
+
+		await step(page, 'the polling trigger: its event, campaign, schedule and credential in the panel, "New Lead" on the canvas', async () => {
+			await openWorkflow(page, dev.editorUrl, 'rfExamplePollLead', 'New Leads');
+			assert.equal(await subtitleOf(page, 'New Leads'), 'New Lead');
+			await page.locator('[data-test-id="canvas-node"][data-node-name="New Leads"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			await ndvPanel.locator('[data-test-id="parameter-input-event"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText('Poll Times', { exact: true }).first().waitFor({ timeout: 10_000 });
+			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText(/The first check after publishing starts nothing/).waitFor({ timeout: 10_000 });
+			const values = await panelValues(page);
+			for (const shown of ['New Lead', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			await page.screenshot({ path: join(SHOTS, 'polling-trigger.png') });
+			await page.keyboard.press('Escape');
+			await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+		});
+		console.log('   screenshot: test-results/ui/polling-trigger.png');
 
 		// A workflow of its own for a Referrer → Get and a Reward → Get Many, saved through the editor's REST API.
 		const credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };

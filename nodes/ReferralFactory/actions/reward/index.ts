@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 				name: 'Cancel',
 				value: 'cancel',
 				description: 'Cancel a due reward so that it is never issued',
-				action: 'Cancel a due reward',
+				action: 'Irreversibly cancel a due reward by exact ID so it is never issued',
 			},
 			{
 				name: 'Get Many',
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 				name: 'Issue',
 				value: 'issue',
 				description: 'Issue a due reward (this may pay out money); never sent twice',
-				action: 'Issue a due reward',
+				action: 'Irreversibly issue a due reward by exact ID which may pay out money',
 			},
 		],
 		default: 'getAll',
