@@ -19,6 +19,7 @@ const T = 'nodes/ReferralFactory/transport/';
 const H = 'nodes/ReferralFactory/helpers/';
 const A = 'nodes/ReferralFactory/actions/';
 const TR = 'nodes/ReferralFactoryTrigger/';
+const PT = 'nodes/ReferralFactoryPollingTrigger/';
 
 export const MUTATIONS: Mutation[] = [
 	// Transport.
@@ -88,4 +89,10 @@ export const MUTATIONS: Mutation[] = [
 	{ id: 'unregistered-accepts', bug: 'A trigger that registered nothing takes any delivery', file: `${TR}registration.ts`, find: 'return slots.some((slot) => slot.registrationId !== undefined || slot.rewardId !== undefined);', replace: 'return true;', tests: ['test/trigger/registration.test.ts'] },
 	{ id: 'secret-not-in-url', bug: 'The registered URL carries no secret', file: `${TR}registration.ts`, find: 'url.searchParams.set(SECRET_PARAMETER, secret);', replace: 'void url;', tests: ['test/trigger/registration.test.ts'] },
 	{ id: 'other-event', bug: 'A delivery of another event starts the workflow', file: `${TR}ReferralFactoryTrigger.node.ts`, find: '(eventOf(delivery) ?? configured) === configured', replace: '(eventOf(delivery) ?? configured) !== null', tests: ['test/trigger/registration.test.ts'] },
+	// Polling trigger.
+	{ id: 'poll-step-back', bug: 'After deletions before the mark, new people on the page before the last one are never started', file: `${PT}scan.ts`, find: 'Math.min(...ids) > mark.id', replace: 'Math.min(...ids) > Infinity', tests: ['test/trigger/polling.test.ts'] },
+	{ id: 'poll-same-time', bug: 'A qualification on the day (or at the time) of the mark, after the last check, is never started', file: `${PT}scan.ts`, find: '(entry.at === mark.at && !seenAtMark.has(id))', replace: '(entry.at === mark.at && seenAtMark.has(id))', tests: ['test/trigger/polling.test.ts'] },
+	{ id: 'poll-newest-first', bug: 'A list that comes newest first is read from the last page: new people are missed', file: `${PT}scan.ts`, find: 'const newestFirst = ids.length > 1 &&', replace: 'const newestFirst = ids.length > 1000 &&', tests: ['test/trigger/polling.test.ts'] },
+	{ id: 'poll-keep', bug: 'When the API ignores the type and campaign filters, other people start the workflow', file: `${PT}ReferralFactoryPollingTrigger.node.ts`, find: 'record.type === people.type && inCampaign(record)', replace: '(inCampaign(record) || true)', tests: ['test/trigger/polling.test.ts'] },
+	{ id: 'poll-untimed', bug: 'Leads qualified where the API gives only a flag are never started', file: `${PT}scan.ts`, find: 'if (mark && !seenUntimed.has(id)) fresh.push', replace: 'if (mark && seenUntimed.has(id)) fresh.push', tests: ['test/trigger/polling.test.ts'] },
 ];
