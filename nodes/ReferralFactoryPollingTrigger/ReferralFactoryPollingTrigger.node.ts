@@ -69,7 +69,7 @@ function sources(client: ApiClient, event: PollEvent, campaignId: number | undef
 async function scan(source: Source, mark: IdMark | TimeMark | undefined): Promise<ScanResult<IdMark | TimeMark>> {
 	return source.by === 'id'
 		? await scanById(source.read, mark as IdMark | undefined)
-		: await scanByTime(source.read, mark as TimeMark | undefined, source.time!);
+		: await scanByTime(source.read, mark as TimeMark | undefined, source.time!, source.keep);
 }
 
 /** Which of two records came later, as the event orders them. */
@@ -131,49 +131,67 @@ export class ReferralFactoryPollingTrigger implements INodeType {
 	methods = { listSearch: { searchCampaigns } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
-		const event = this.getNodeParameter('event', 'newReferrer') as PollEvent;
-		if (!(event in EVENT_OF)) {
-			throw new NodeOperationError(this.getNode(), `'Event' cannot be "${String(event)}"`, { description: 'Pick one of the events in the list.' });
+		// A check slower than the schedule must not overlap the next one (both would start the same records).
+		const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		if (running.has(key)) return null;
+		running.add(key);
+		try {
+			return await check(this);
+		} finally {
+			running.delete(key);
 		}
-		const rawCampaign = this.getNodeParameter('campaignId', '', { extractValue: true });
-		const campaignId = parseCampaignId(rawCampaign);
-		if (campaignId === undefined && String(rawCampaign ?? '').trim() !== '') {
-			throw new NodeOperationError(this.getNode(), `'Campaign' must be a campaign ID (a whole number), but it is "${String(rawCampaign).slice(0, 50)}"`, {
-				description: 'Pick the campaign from the list, enter its ID, or leave it empty for every campaign.',
-			});
-		}
-		const chosenType = event === 'rewardDue' || event === 'rewardIssued' ? (this.getNodeParameter('rewardType', 'all') as RewardType | 'all') : 'all';
-		if (chosenType !== 'all' && !REWARD_TYPES.includes(chosenType)) {
-			throw new NodeOperationError(this.getNode(), `'Reward Type' cannot be "${String(chosenType)}"`, { description: 'Choose All Types, Fixed Amount, Commission, Coupon or Custom Reward.' });
-		}
-		const types = chosenType === 'all' ? [...REWARD_TYPES] : [chosenType];
-		const client = await ApiClient.create(this);
-		const lists = sources(client, event, campaignId, types);
-		const manual = this.getMode() === 'manual';
-
-		const data = this.getWorkflowStaticData('node') as Marks;
-		const settings = JSON.stringify([event, campaignId ?? null, types]);
-		// Without a mark (the first poll after publishing, or after the settings changed) a list's scan only notes where
-		// it stands, and finds nothing new: the first poll starts nothing.
-		const marks = !manual && data.settings === settings ? (data.marks ?? {}) : {};
-
-		const found: Array<{ source: Source; record: IDataObject }> = [];
-		let latest: { source: Source; record: IDataObject } | undefined;
-		const nextMarks: Record<string, IdMark | TimeMark> = {};
-		for (const source of lists) {
-			const result = await scan(source, manual ? undefined : marks[source.key]);
-			nextMarks[source.key] = result.mark;
-			for (const record of result.fresh) if (source.keep(record)) found.push({ source, record });
-			for (const record of result.read) {
-				if (source.keep(record) && (!latest || newer(source, record, latest.record))) latest = { source, record };
-			}
-		}
-		if (!manual) {
-			data.settings = settings;
-			data.marks = nextMarks;
-		}
-		const picked = manual ? (latest ? [latest] : []) : found;
-		const items = await itemsFor(client, event, campaignId, picked);
-		return items.length > 0 ? [items] : null;
 	}
 }
+
+/** The checks under way in this process, by workflow and node: one entry per polling trigger at most. */
+const running = new Set<string>();
+
+async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const event = ctx.getNodeParameter('event', 'newReferrer') as PollEvent;
+	if (!(event in EVENT_OF)) {
+		throw new NodeOperationError(ctx.getNode(), `'Event' cannot be "${String(event)}"`, { description: 'Pick one of the events in the list.' });
+	}
+	const rawCampaign = ctx.getNodeParameter('campaignId', '', { extractValue: true });
+	const campaignId = parseCampaignId(rawCampaign);
+	if (campaignId === undefined && String(rawCampaign ?? '').trim() !== '') {
+		throw new NodeOperationError(ctx.getNode(), `'Campaign' must be a campaign ID (a whole number), but it is "${String(rawCampaign).slice(0, 50)}"`, {
+			description: 'Pick the campaign from the list, enter its ID, or leave it empty for every campaign.',
+		});
+	}
+	const chosenType = event === 'rewardDue' || event === 'rewardIssued' ? (ctx.getNodeParameter('rewardType', 'all') as RewardType | 'all') : 'all';
+	if (chosenType !== 'all' && !REWARD_TYPES.includes(chosenType)) {
+		throw new NodeOperationError(ctx.getNode(), `'Reward Type' cannot be "${String(chosenType)}"`, { description: 'Choose All Types, Fixed Amount, Commission, Coupon or Custom Reward.' });
+	}
+	const types = chosenType === 'all' ? [...REWARD_TYPES] : [chosenType];
+	const client = await ApiClient.create(ctx);
+	const lists = sources(client, event, campaignId, types);
+	const manual = ctx.getMode() === 'manual';
+
+	const data = ctx.getWorkflowStaticData('node') as Marks;
+	const settings = JSON.stringify([event, campaignId ?? null, types]);
+	// Without a mark (the first poll after publishing, or after the settings changed) a list's scan only notes where
+	// it stands, and finds nothing new: the first poll starts nothing.
+	const marks = !manual && data.settings === settings ? (data.marks ?? {}) : {};
+
+	const found: Array<{ source: Source; record: IDataObject }> = [];
+	let latest: { source: Source; record: IDataObject } | undefined;
+	const nextMarks: Record<string, IdMark | TimeMark> = {};
+	for (const source of lists) {
+		const result = await scan(source, manual ? undefined : marks[source.key]);
+		nextMarks[source.key] = result.mark;
+		for (const record of result.fresh) if (source.keep(record)) found.push({ source, record });
+		for (const record of result.read) {
+			if (source.keep(record) && (!latest || newer(source, record, latest.record))) latest = { source, record };
+		}
+	}
+	// Oldest first across the lists too (All Types reads one list per type).
+	found.sort((a, b) => (newer(a.source, a.record, b.record) ? 1 : newer(b.source, b.record, a.record) ? -1 : 0));
+	const picked = manual ? (latest ? [latest] : []) : found;
+	const items = await itemsFor(client, event, campaignId, picked);
+	// The marks move only once the items are made: a check that fails (a recipient that cannot be read) is done again.
+	if (!manual) {
+		data.settings = settings;
+		data.marks = nextMarks;
+	}
+	return items.length > 0 ? [items] : null;
+	}

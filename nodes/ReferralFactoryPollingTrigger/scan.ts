@@ -10,10 +10,12 @@ import type { Page } from '../ReferralFactory/transport/paginate';
  *   P1, R2), so a record is new when its ID is above the highest seen. A list oldest-first (as Laravel lists by
  *   default, INFERRED: docs/referral-factory-api.md, A12) is read from the page where the last poll ended, stepping back a page when records were
  *   deleted before it: a quiet poll is one request. A list newest-first is read from page 1 until a known ID.
- * - By time (qualifications, issued rewards): an old record changes, so its ID says nothing. A record is new when its
- *   time is after the mark, or at the mark's time and not one of the IDs seen at it: times may be a whole day
- *   (docs/referral-factory-api.md, A11), and two records may share one. Every page is read; records without a readable
- *   time (v1's boolean `qualified`, P3) are new when their ID was not seen before.
+ * - By time (qualifications, issued rewards): an old record changes, so its ID says nothing. Every page is read. The
+ *   mark is a window, not a point: every record (ID and time) seen since two hours before the latest time seen is
+ *   kept, and a record is new when its time is in the window and it was not seen with that time. So a record that
+ *   changes on a page already read while a check reads the next ones, a time written as a whole day (A11) that two
+ *   records share, and a clock without a zone that steps back an hour (summer time) are all found, once. Records
+ *   without a readable time (v1's boolean `qualified`, P3) are new when their ID was not seen before.
  */
 
 export interface IdMark {
@@ -23,13 +25,16 @@ export interface IdMark {
 }
 
 export interface TimeMark {
-	/** Milliseconds since the epoch of the latest time seen (a day counts as its midnight, UTC). */
-	at: number;
-	/** IDs of the records at exactly `at`. */
-	ids: number[];
+	/** Where the window starts (ms since the epoch; a day counts as its midnight, UTC): two hours before the latest time. */
+	from: number;
+	/** The records seen in the window: [ID, time]. */
+	seen: Array<[number, number]>;
 	/** IDs of records that had no readable time. */
 	untimed: number[];
 }
+
+/** How far before the latest time seen records are still looked for: a check's length, and a clock an hour back. */
+export const WINDOW_MS = 2 * 3_600_000;
 
 export type ReadPage = (page: number) => Promise<Page<IDataObject>>;
 
@@ -111,6 +116,14 @@ export async function scanById(read: ReadPage, mark: IdMark | undefined): Promis
 		current = await get(--page);
 		ids = current.items.map(idOf).filter((id): id is number => id !== undefined);
 	}
+	// A burst over several pages, when the answer says which page is last: read from the last page back, then the first
+	// page again. A person deleted meanwhile moves everyone after them back a page, onto a page still to be read.
+	if (mark && current.hasMore && current.lastPage !== undefined && current.lastPage > page) {
+		const start = page;
+		for (let back = current.lastPage; back > start; back--) note((await get(back)).items, back);
+		note((await get(start)).items, start);
+		return finish(best?.page ?? start);
+	}
 	// Without a mark, the last page holds the highest ID when the answer says which page is last.
 	if (!mark && current.lastPage !== undefined && current.lastPage > page && current.hasMore) {
 		note(current.items, page);
@@ -136,11 +149,15 @@ export async function scanById(read: ReadPage, mark: IdMark | undefined): Promis
 	}
 }
 
-/** Records after the mark's time (or at it, unseen), reading every page. Without a mark, returns nothing new. */
+/**
+ * Records in the mark's window not seen before (with their time), reading every page; only records `keep` accepts
+ * count. Without a mark, returns nothing new.
+ */
 export async function scanByTime(
 	read: ReadPage,
 	mark: TimeMark | undefined,
 	timeField: (record: IDataObject) => unknown,
+	keep: (record: IDataObject) => boolean,
 ): Promise<ScanResult<TimeMark>> {
 	let requests = 0;
 	const all = new Map<number, { record: IDataObject; at: number | undefined }>();
@@ -149,29 +166,30 @@ export async function scanByTime(
 		const current = await read(page);
 		for (const record of current.items) {
 			const id = idOf(record);
-			if (id !== undefined) all.set(id, { record, at: timeOf(timeField(record)) });
+			if (id !== undefined && keep(record)) all.set(id, { record, at: timeOf(timeField(record)) });
 		}
 		if (!current.hasMore || current.items.length === 0) break;
 	}
-	const seenAtMark = new Set(mark?.ids ?? []);
-	const seenUntimed = new Set(mark?.untimed ?? []);
+	const seen = new Map<number, number>(mark && Array.isArray(mark.seen) ? mark.seen : []);
+	const untimed = new Set(mark && Array.isArray(mark.untimed) ? mark.untimed : []);
 	const fresh: Array<{ id: number; at: number; record: IDataObject }> = [];
-	let at = mark?.at ?? -Infinity;
 	let latest: { id: number; at: number; record: IDataObject } | undefined;
-	for (const [id, entry] of all) {
-		if (entry.at === undefined) {
-			if (mark && !seenUntimed.has(id)) fresh.push({ id, at: Infinity, record: entry.record });
+	for (const [id, { record, at }] of all) {
+		if (at === undefined) {
+			if (mark && !untimed.has(id)) fresh.push({ id, at: Infinity, record });
+			untimed.add(id);
 			continue;
 		}
-		if (!latest || entry.at > latest.at || (entry.at === latest.at && id > latest.id)) latest = { id, at: entry.at, record: entry.record };
-		if (mark && (entry.at > mark.at || (entry.at === mark.at && !seenAtMark.has(id)))) fresh.push({ id, at: entry.at, record: entry.record });
-		if (entry.at > at) at = entry.at;
+		if (!latest || at > latest.at || (at === latest.at && id > latest.id)) latest = { id, at, record };
+		if (mark && at >= mark.from && seen.get(id) !== at) fresh.push({ id, at, record });
+		seen.set(id, at);
 	}
-	const ids = [...all.entries()].filter(([, entry]) => entry.at === at).map(([id]) => id);
-	const untimed = [...all.entries()].filter(([, entry]) => entry.at === undefined).map(([id]) => id);
+	const newest = Math.max(...seen.values(), -Infinity);
+	const from = Math.max(mark?.from ?? -Infinity, newest - WINDOW_MS);
 	return {
 		fresh: fresh.sort((a, b) => a.at - b.at || a.id - b.id).map(({ record }) => record),
-		mark: { at: Number.isFinite(at) ? at : 0, ids, untimed },
+		// What was seen before stays seen while in the window, also when a read misses it (an empty answer).
+		mark: { from: Number.isFinite(from) ? from : 0, seen: [...seen.entries()].filter(([, at]) => at >= from), untimed: [...untimed] },
 		latest: latest?.record ?? [...all.values()].at(-1)?.record,
 		read: [...all.values()].map(({ record }) => record),
 		requests,

@@ -74,13 +74,13 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		}
 	});
 
-	it('reads every page of a burst once, then a quiet check is one request again (the mark on the last page)', async () => {
+	it('reads a burst from its last page back, then its first page again, then a quiet check is one request again (the mark on the last page)', async () => {
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
 		await t.client.seed(1, 620);
 		const added = (await t.client.users()).map((u) => u.id);
 
 		const burst = await requestsOf(async () => expect(ids(await wf.poll())).toEqual(added));
-		expect(burst).toHaveLength(3);
+		expect(burst.map((r) => r.query.page)).toEqual(['1', '3', '2', '1']);
 		expect(wf.staticData.marks).toEqual({ newReferrer: { id: Math.max(...added), page: 3 } });
 		expect(await requestsOf(async () => expect(await wf.poll()).toBeNull())).toHaveLength(1);
 		const next = await referrer(700);
@@ -241,5 +241,106 @@ describe('Referral Factory Polling Trigger: rewards', () => {
 		const commission = (await t.client.rewards()).filter((r) => r.recipient_id === partner.id).map((r) => r.id);
 
 		expect(rewardIds(await wf.poll())).toEqual(commission);
+	});
+});
+
+describe('Referral Factory Polling Trigger: what changes while a check runs, and answers that go wrong', () => {
+	const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+	it('a person deleted while a burst is read (everyone after them moves back a page) hides no new one', async () => {
+		await t.client.seed(1, 10);
+		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
+		await t.client.seed(1, 300);
+		const added = (await t.client.users()).slice(10).map((u) => u.id);
+		// The first page's answer is made, then held a second, while an old referrer is deleted.
+		await t.client.addFault({ method: 'POST', path: '/users/search', when: 'after', stallMs: 1000, times: 1 });
+		const check = wf.poll();
+		await sleep(400);
+		await t.client.deleteUser((await t.client.users())[0].id);
+		expect([...ids(await check), ...ids(await wf.poll())]).toEqual(added);
+	});
+
+	it('Lead Qualified over two pages: qualifications on a page already read and on the next, during one check, are each started once', async () => {
+		await t.client.configure({ dateFormat: 'iso' });
+		const ref = await referrer(1);
+		const leads = [];
+		for (let n = 1; n <= 262; n++) leads.push(await lead(n, ref));
+		const [x, y] = [leads[0], leads[261]];
+		for (const l of leads.slice(1, 261)) await t.client.qualify({ id: l.id, qualified: true });
+		const wf = await published({ event: 'leadQualified', campaignId: campaign() });
+		await t.client.addFault({ method: 'POST', path: '/users/search', when: 'after', stallMs: 1500, times: 1 });
+		const check = wf.poll();
+		await sleep(500);
+		await t.client.qualify({ id: x.id, qualified: true });
+		await sleep(20);
+		await t.client.qualify({ id: y.id, qualified: true });
+		const started = [...ids(await check), ...ids(await wf.poll()), ...ids(await wf.poll())];
+		expect(started.sort()).toEqual([x.id, y.id].sort());
+	});
+
+	it('Lead Qualified with a clock without a zone that steps back an hour (summer time ends): the later qualification is started', async () => {
+		await t.client.configure({ dateFormat: 'local' });
+		const ref = await referrer(1);
+		const [a, b] = [await lead(1, ref), await lead(2, ref)];
+		const wf = await published({ event: 'leadQualified', campaignId: campaign() });
+		await t.client.qualify({ id: a.id, qualified: true });
+		expect(ids(await wf.poll())).toEqual([a.id]);
+		await t.client.configure({ clockOffsetMs: -3_600_000 });
+		await t.client.qualify({ id: b.id, qualified: true });
+		expect(ids(await wf.poll())).toEqual([b.id]);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Lead Qualified: an empty answer forgets nothing, so the next check starts nothing again', async () => {
+		const ref = await referrer(1);
+		const [a, b] = [await lead(1, ref), await lead(2, ref)];
+		await t.client.qualify({ id: a.id, qualified: true });
+		const wf = await published({ event: 'leadQualified', campaignId: campaign() });
+		await t.client.qualify({ id: b.id, qualified: true });
+		expect(ids(await wf.poll())).toEqual([b.id]);
+		await t.client.addFault({ method: 'POST', path: '/users/search', status: 200, body: { data: [] }, times: 1 });
+		expect(await wf.poll()).toBeNull();
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Lead Qualified with v1’s flag and a search that ignores the qualified filter: a lead who qualifies after publishing is started', async () => {
+		await t.client.configure({ qualifiedForm: 'boolean', searchIgnores: ['qualified'] });
+		const ref = await referrer(1);
+		const later = await lead(1, ref);
+		const wf = await published({ event: 'leadQualified', campaignId: campaign() });
+		await t.client.qualify({ id: later.id, qualified: true });
+		expect(ids(await wf.poll())).toEqual([later.id]);
+	});
+
+	it('a check that fails after reading (a recipient that cannot be read) moves no mark: the next check starts those rewards', async () => {
+		const wf = await published({ event: 'rewardDue', rewardType: 'amount' });
+		const ref = await referrer(1);
+		const joined = await lead(1, ref);
+		await t.client.qualify({ id: joined.id, qualified: true });
+		const due = (await t.client.rewards()).filter((r) => r.metric === 'amount').map((r) => r.id);
+		await t.client.addFault({ method: 'GET', path: '/users/', status: 403, times: 1 });
+		await expect(wf.poll()).rejects.toThrow();
+		expect(rewardIds(await wf.poll())).toEqual(due);
+	});
+
+	it('a check slower than the schedule is not overlapped by the next: each referrer starts one execution', async () => {
+		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
+		const added = await referrer(1);
+		await t.client.addFault({ method: 'POST', path: '/users/search', when: 'after', stallMs: 1000, times: 1 });
+		const slow = wf.poll();
+		await sleep(300);
+		const next = wf.poll();
+		expect([...ids(await slow), ...ids(await next)]).toEqual([added.id]);
+	});
+
+	it('All Types: the rewards of every type in one execution, oldest first', async () => {
+		const wf = await published({ event: 'rewardDue', rewardType: 'all' });
+		for (const n of [1, 2]) {
+			const ref = await referrer(n);
+			const joined = await lead(n, ref);
+			await t.client.qualify({ id: joined.id, qualified: true });
+		}
+		const earned = (await t.client.rewards()).map((r) => r.id);
+		expect(rewardIds(await wf.poll())).toEqual([...earned].sort((a, b) => a - b));
 	});
 });
