@@ -115,6 +115,14 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		expect(ids(await wf.poll())).toEqual([next.id]);
 	});
 
+	it('the first check reads the first page and the last (the highest ID is there), not every page between', async () => {
+		await t.client.seed(1, 600);
+		const wf = new PollingWorkflow({ event: 'newReferrer', campaignId: campaign() }, t.credential);
+		const first = await requestsOf(async () => expect(await wf.poll()).toBeNull());
+		expect(first.map((r) => r.query.page)).toEqual(['1', '3']);
+		expect(wf.staticData.marks).toEqual({ newReferrer: { id: Math.max(...(await t.client.users()).map((u) => u.id)), page: 3 } });
+	});
+
 	it('a restart (the static data reloaded as saved) neither repeats nor skips what came while n8n was down', async () => {
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
 		const first = await referrer(1);
@@ -179,6 +187,18 @@ describe('Referral Factory Polling Trigger: qualifications', () => {
 		await t.client.qualify({ id: leads[1].id, qualified: true });
 		expect(ids(await wf.poll())).toEqual([leads[1].id]);
 		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Lead Qualified: qualifications in the order they happened, not by ID', async () => {
+		await t.client.configure({ dateFormat: 'iso' });
+		const ref = await referrer(1);
+		const leads = [await lead(1, ref), await lead(2, ref), await lead(3, ref)];
+		const wf = await published({ event: 'leadQualified', campaignId: campaign() });
+		for (const l of [leads[2], leads[0], leads[1]]) {
+			await t.client.qualify({ id: l.id, qualified: true });
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		}
+		expect(ids(await wf.poll())).toEqual([leads[2].id, leads[0].id, leads[1].id]);
 	});
 
 	it('Lead Qualified where the API gives only v1’s qualified flag: each newly qualified lead once', async () => {
