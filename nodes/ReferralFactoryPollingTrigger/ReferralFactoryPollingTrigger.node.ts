@@ -34,7 +34,7 @@ const PEOPLE: Record<string, { type: string; qualified?: true }> = {
 };
 
 function sources(client: ApiClient, event: PollEvent, campaignId: number | undefined, types: RewardType[]): Source[] {
-	const inCampaign = (record: IDataObject) => campaignId === undefined || String(record.campaign_id ?? campaignId) === String(campaignId);
+	const inCampaign = (record: IDataObject) => campaignId === undefined || String(record.campaign_id) === String(campaignId);
 	const people = PEOPLE[event];
 	if (people) {
 		const filters: IDataObject[] = [{ field: 'type', value: people.type, operator: '=' }];

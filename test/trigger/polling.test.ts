@@ -251,6 +251,16 @@ describe('Referral Factory Polling Trigger: rewards', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
+	it('a reward whose recipient was deleted since still starts the workflow, with the person unknown', async () => {
+		const wf = await published({ event: 'rewardDue', rewardType: 'amount' });
+		const { ref } = await qualifiedLead(1);
+		const [credit] = (await t.client.rewards()).filter((r) => r.metric === 'amount');
+		await t.client.deleteUser(ref.id);
+		const [item] = (await wf.poll())!;
+		expect(item.json).toMatchObject({ event: 'reward_due', id: null, email: null, reward: { id: credit.id, recipientId: ref.id, recipientEmail: null } });
+		expect((item.json.raw as IDataObject).recipient).toBeNull();
+	});
+
 	it('a reward type costs one request a quiet check; a campaign keeps to its recipients', async () => {
 		const wf = await published({ event: 'rewardDue', rewardType: 'all', campaignId: campaign('3') });
 		expect(await requestsOf(async () => expect(await wf.poll()).toBeNull())).toHaveLength(4);
