@@ -43,12 +43,8 @@ export interface ScanResult<M> {
 	fresh: IDataObject[];
 	/** The mark to keep. */
 	mark: M;
-	/** The newest record in the list, when it was read (the first poll and a manual test show it). */
-	latest?: IDataObject;
 	/** Every record read (a manual test picks the newest one that fits the node's settings). */
 	read: IDataObject[];
-	/** Pages read. */
-	requests: number;
 }
 
 export function idOf(record: IDataObject): number | undefined {
@@ -73,11 +69,6 @@ const ascending = (ids: number[]) => ids.every((id, i) => i === 0 || ids[i - 1] 
  * nothing new.
  */
 export async function scanById(read: ReadPage, mark: IdMark | undefined): Promise<ScanResult<IdMark>> {
-	let requests = 0;
-	const get = async (page: number) => {
-		requests++;
-		return await read(page);
-	};
 	const fresh = new Map<number, IDataObject>();
 	const seen: IDataObject[] = [];
 	let best: { id: number; page: number; record: IDataObject } | undefined;
@@ -92,48 +83,48 @@ export async function scanById(read: ReadPage, mark: IdMark | undefined): Promis
 	};
 
 	let page = Math.max(1, mark?.page ?? 1);
-	let current = await get(page);
+	let current = await read(page);
 	let ids = current.items.map(idOf).filter((id): id is number => id !== undefined);
 	const newestFirst = ids.length > 1 && !ascending(ids) && ascending([...ids].reverse());
 	if (newestFirst) {
 		// Newest first: from page 1 until a record the mark has seen.
 		if (page !== 1) {
 			page = 1;
-			current = await get(page);
+			current = await read(page);
 		}
 		for (;;) {
 			note(current.items, page);
 			// Without a mark, page 1 has the highest ID already.
 			const reachedMark = !mark || current.items.some((record) => (idOf(record) ?? Infinity) <= mark.id);
 			if (reachedMark || !current.hasMore || current.items.length === 0) break;
-			current = await get(++page);
+			current = await read(++page);
 		}
 		// Newest first, the page of the highest ID is 1: the next poll starts there.
 		return finish(1);
 	}
 	// Oldest first: records deleted before the mark's page move it back; step back until the page starts at or below it.
 	while (mark && page > 1 && (ids.length === 0 || Math.min(...ids) > mark.id)) {
-		current = await get(--page);
+		current = await read(--page);
 		ids = current.items.map(idOf).filter((id): id is number => id !== undefined);
 	}
 	// A burst over several pages, when the answer says which page is last: read from the last page back, then the first
 	// page again. A person deleted meanwhile moves everyone after them back a page, onto a page still to be read.
 	if (mark && current.hasMore && current.lastPage !== undefined && current.lastPage > page) {
 		const start = page;
-		for (let back = current.lastPage; back > start; back--) note((await get(back)).items, back);
-		note((await get(start)).items, start);
+		for (let back = current.lastPage; back > start; back--) note((await read(back)).items, back);
+		note((await read(start)).items, start);
 		return finish(best?.page ?? start);
 	}
 	// Without a mark, the last page holds the highest ID when the answer says which page is last.
 	if (!mark && current.lastPage !== undefined && current.lastPage > page && current.hasMore) {
 		note(current.items, page);
 		page = current.lastPage;
-		current = await get(page);
+		current = await read(page);
 	}
 	for (;;) {
 		note(current.items, page);
 		if (!current.hasMore || current.items.length === 0) break;
-		current = await get(++page);
+		current = await read(++page);
 	}
 	return finish(best?.page ?? page);
 
@@ -142,9 +133,7 @@ export async function scanById(read: ReadPage, mark: IdMark | undefined): Promis
 		return {
 			fresh: [...fresh.entries()].sort(([a], [b]) => a - b).map(([, record]) => record),
 			mark: { id: Math.max(mark?.id ?? 0, best?.id ?? 0), page: markPage },
-			latest: best?.record,
 			read: seen,
-			requests,
 		};
 	}
 }
@@ -159,10 +148,8 @@ export async function scanByTime(
 	timeField: (record: IDataObject) => unknown,
 	keep: (record: IDataObject) => boolean,
 ): Promise<ScanResult<TimeMark>> {
-	let requests = 0;
 	const all = new Map<number, { record: IDataObject; at: number | undefined }>();
 	for (let page = 1; ; page++) {
-		requests++;
 		const current = await read(page);
 		for (const record of current.items) {
 			const id = idOf(record);
@@ -173,14 +160,12 @@ export async function scanByTime(
 	const seen = new Map<number, number>(mark && Array.isArray(mark.seen) ? mark.seen : []);
 	const untimed = new Set(mark && Array.isArray(mark.untimed) ? mark.untimed : []);
 	const fresh: Array<{ id: number; at: number; record: IDataObject }> = [];
-	let latest: { id: number; at: number; record: IDataObject } | undefined;
 	for (const [id, { record, at }] of all) {
 		if (at === undefined) {
 			if (mark && !untimed.has(id)) fresh.push({ id, at: Infinity, record });
 			untimed.add(id);
 			continue;
 		}
-		if (!latest || at > latest.at || (at === latest.at && id > latest.id)) latest = { id, at, record };
 		if (mark && at >= mark.from && seen.get(id) !== at) fresh.push({ id, at, record });
 		seen.set(id, at);
 	}
@@ -190,8 +175,6 @@ export async function scanByTime(
 		fresh: fresh.sort((a, b) => a.at - b.at || a.id - b.id).map(({ record }) => record),
 		// What was seen before stays seen while in the window, also when a read misses it (an empty answer).
 		mark: { from: Number.isFinite(from) ? from : 0, seen: [...seen.entries()].filter(([, at]) => at >= from), untimed: [...untimed] },
-		latest: latest?.record ?? [...all.values()].at(-1)?.record,
 		read: [...all.values()].map(({ record }) => record),
-		requests,
 	};
 }
