@@ -1,4 +1,4 @@
-import { ApiClient, readPage, requestAllItems } from '../nodes/ReferralFactory/transport';
+import { ApiClient, FIRST_PAGE, parsePage, requestAllItems } from '../nodes/ReferralFactory/transport';
 import { listSearch } from './helpers/engine';
 import { useSandbox } from './helpers/setup';
 import { runInEngine } from './helpers/transport-node';
@@ -74,8 +74,8 @@ describe('one page', () => {
 		expect(second.paginationToken).toBeUndefined();
 	});
 
-	it('reads a bare list as one page of items', () => {
-		expect(readPage([{ id: 1 }, { id: 2 }], 25)).toEqual({ items: [{ id: 1 }, { id: 2 }], hasMore: false });
-		expect(readPage({ data: new Array(25).fill({}) }, 25).hasMore).toBe(true);
+	it('reads a bare list as one page of items, whose end only a later page can tell', () => {
+		expect(parsePage([{ id: 1 }, { id: 2 }], FIRST_PAGE)).toMatchObject({ items: [{ id: 1 }, { id: 2 }], next: { page: 2 }, guessed: true });
+		expect(parsePage({ data: [] }, FIRST_PAGE).next).toBeUndefined();
 	});
 });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { referralFactoryNode, runReferralFactoryNode } from './helpers/engine';
 import { scenarioOutputs, SCHEMA_DIR, schemaOf, type Schema } from './helpers/output-scenarios';
 import { operationParameters, useSandbox } from './helpers/setup';
+import { PollingWorkflow } from './helpers/polling';
 import { TriggerWorkflow } from './helpers/trigger';
 import { VARIANTS } from './helpers/variants';
 
@@ -67,5 +68,30 @@ describe.each(Object.keys(VARIANTS))('Referral Factory as the "%s" variant', (va
 		} finally {
 			await wf.close();
 		}
+	});
+
+	it('the polling trigger: each event once, after a first check that starts nothing, over more than a page of records', async () => {
+		await t.client.seed(1, 260);
+		await t.client.configure(config);
+		const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		const polls = {
+			newLead: new PollingWorkflow({ event: 'newLead', campaignId: { __rl: true, mode: 'list', value: '1' } }, t.credential),
+			leadQualified: new PollingWorkflow({ event: 'leadQualified', campaignId: { __rl: true, mode: 'list', value: '1' } }, t.credential),
+			rewardDue: new PollingWorkflow({ event: 'rewardDue', rewardType: 'all' }, t.credential),
+			rewardIssued: new PollingWorkflow({ event: 'rewardIssued', rewardType: 'all' }, t.credential),
+		};
+		for (const wf of Object.values(polls)) expect(await wf.poll()).toBeNull();
+
+		const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
+		await t.client.qualify({ id: lead.id, qualified: true });
+		const earned = await t.client.rewards();
+
+		const started = async (wf: PollingWorkflow) => ((await wf.poll()) ?? []).map((item) => (item.json.reward as { id?: number } | undefined)?.id ?? item.json.id);
+		expect(await started(polls.newLead)).toEqual([lead.id]);
+		expect(await started(polls.leadQualified)).toEqual([lead.id]);
+		expect((await started(polls.rewardDue)).sort()).toEqual(earned.map((r) => r.id).sort());
+		await t.client.issueReward(earned[0].id);
+		expect(await started(polls.rewardIssued)).toEqual([earned[0].id]);
+		for (const wf of Object.values(polls)) expect(await wf.poll()).toBeNull();
 	});
 });

@@ -2,18 +2,18 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
-import { recipientsOf, REWARD_TYPES, simplifyReward, type RewardType } from '../ReferralFactory/helpers/reward';
+import { readRecipients, REWARD_TYPES, simplifyReward, type RewardType } from '../ReferralFactory/helpers/reward';
 import { isQualified, type ApiUser } from '../ReferralFactory/helpers/user';
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
-import { ApiClient, MAX_PAGE_SIZE, requestPage } from '../ReferralFactory/transport';
+import { ApiClient, ListReader } from '../ReferralFactory/transport';
 import { deliveryItem } from '../ReferralFactoryTrigger/payload';
 import { EVENT_OF, POLL_EVENT_NAMES, properties, type PollEvent } from './description';
-import { idOf, scanById, scanByTime, timeOf, type IdMark, type ReadPage, type ScanResult, type TimeMark } from './scan';
+import { idOf, scanById, scanByTime, timeOf, type IdMark, type OpenList, type Scan, type TimeMark } from './scan';
 
 /** One list the event is read from, and how its records are judged. */
 interface Source {
 	key: string;
-	read: ReadPage;
+	open: OpenList;
 	by: 'id' | 'time';
 	time?: (record: IDataObject) => unknown;
 	/** Whether a record is one of the event's (the API's filters are INFERRED, so each record is checked again: P6). */
@@ -33,6 +33,12 @@ const PEOPLE: Record<string, { type: string; qualified?: true }> = {
 	leadQualified: { type: 'person_invited', qualified: true },
 };
 
+/**
+ * The sort a check asks for to read a list newest first (the reference says lists can be ordered, not how:
+ * docs/referral-factory-api.md, A14): `sort` in a search's body. Whether it works is judged on every answer.
+ */
+const newestFirst = (field: string) => ({ sort: [{ field, direction: 'desc' }] });
+
 function sources(client: ApiClient, event: PollEvent, campaignId: number | undefined, types: RewardType[]): Source[] {
 	const inCampaign = (record: IDataObject) => campaignId === undefined || String(record.campaign_id) === String(campaignId);
 	const people = PEOPLE[event];
@@ -40,25 +46,33 @@ function sources(client: ApiClient, event: PollEvent, campaignId: number | undef
 		const filters: IDataObject[] = [{ field: 'type', value: people.type, operator: '=' }];
 		if (campaignId !== undefined) filters.push({ field: 'campaign_id', value: String(campaignId), operator: '=' });
 		if (people.qualified) filters.push({ field: 'qualified', value: 'true', operator: '=' });
+		const field = people.qualified ? 'qualified_at' : 'id';
 		// POST /users/search (docs/referral-factory-api.md, P6): a search changes nothing, so it is retried like a GET.
-		const read: ReadPage = async (page) =>
-			await requestPage<IDataObject>(client, 'POST', '/users/search', page, MAX_PAGE_SIZE, {
+		const open: OpenList = (sorted) =>
+			new ListReader<IDataObject>(client, 'POST', '/users/search', {
 				idempotent: true,
-				body: { filters: { value: filters, operator: 'AND' } },
+				body: { filters: { value: filters, operator: 'AND' }, ...(sorted ? newestFirst(field) : {}) },
 			});
 		const keep = (record: IDataObject) =>
 			record.type === people.type && inCampaign(record) && (!people.qualified || isQualified(record as ApiUser));
 		return [
 			people.qualified
-				? { key: event, read, by: 'time', time: (record) => record.qualified_at, keep }
-				: { key: event, read, by: 'id', keep },
+				? { key: event, open, by: 'time', time: (record) => record.qualified_at, keep }
+				: { key: event, open, by: 'id', keep },
 		];
 	}
 	const state = event === 'rewardDue' ? 'due' : 'issued';
-	// GET /rewards/{due|issued}/{type} (docs/referral-factory-api.md, R1); a reward carries no campaign, its recipient does.
+	// GET /rewards/{due|issued}/{type}, or sorted through its search (docs/referral-factory-api.md, R1); a reward carries
+	// no campaign, its recipient does.
 	return types.map((type) => ({
 		key: `${event}:${type}`,
-		read: async (page: number) => await requestPage<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, page, MAX_PAGE_SIZE),
+		open: (sorted: boolean) =>
+			sorted
+				? new ListReader<IDataObject>(client, 'POST', `/rewards/${state}/${type}/search`, {
+						idempotent: true,
+						body: { filters: { value: [], operator: 'AND' }, ...newestFirst(state === 'due' ? 'id' : 'issued_at') },
+					})
+				: new ListReader<IDataObject>(client, 'GET', `/rewards/${state}/${type}`),
 		by: state === 'due' ? ('id' as const) : ('time' as const),
 		time: (record: IDataObject) => record.issued_at,
 		keep: () => true,
@@ -66,10 +80,10 @@ function sources(client: ApiClient, event: PollEvent, campaignId: number | undef
 	}));
 }
 
-async function scan(source: Source, mark: IdMark | TimeMark | undefined): Promise<ScanResult<IdMark | TimeMark>> {
+async function scan(source: Source, mark: IdMark | TimeMark | undefined): Promise<Scan<IdMark | TimeMark>> {
 	return source.by === 'id'
-		? await scanById(source.read, mark as IdMark | undefined)
-		: await scanByTime(source.read, mark as TimeMark | undefined, source.time!, source.keep);
+		? await scanById(source.open, mark as IdMark | undefined)
+		: await scanByTime(source.open, mark as TimeMark | undefined, source.time!, source.keep);
 }
 
 /** Which of two records came later, as the event orders them. */
@@ -81,29 +95,64 @@ function newer(source: Source, a: IDataObject, b: IDataObject): boolean {
 	return (idOf(a) ?? -Infinity) > (idOf(b) ?? -Infinity);
 }
 
-/** The records as the webhook trigger's items (payload.ts deliveryItem), rewards with their recipient. */
+/** How many checks a reward waits for its recipient before it starts the workflow without them. */
+export const RECIPIENT_ATTEMPTS = 3;
+
+/**
+ * Checks that could not read a reward's recipient, by node and reward: bounded, in this process (a restart starts the
+ * count again), keyed by workflow, node and reward ID.
+ */
+const recipientFailures = new Map<string, number>();
+const RECIPIENT_FAILURE_ENTRIES = 1000;
+
+/**
+ * The records as the webhook trigger's items (payload.ts deliveryItem), rewards with their recipient. A reward whose
+ * recipient cannot be read is held back (`held`) for the next check, up to RECIPIENT_ATTEMPTS checks; then it starts
+ * the workflow with the recipient empty and a `warning`.
+ */
 async function itemsFor(
+	ctx: IPollFunctions,
 	client: ApiClient,
 	event: PollEvent,
 	campaignId: number | undefined,
 	picked: Array<{ source: Source; record: IDataObject }>,
-): Promise<INodeExecutionData[]> {
+	countFailures: boolean,
+): Promise<{ items: INodeExecutionData[]; held: Map<string, Set<number>> }> {
 	const name = EVENT_OF[event];
+	const held = new Map<string, Set<number>>();
 	if (PEOPLE[event]) {
-		return picked.map(({ record }) => ({ json: { ...deliveryItem({ ...record, event: name }, name), raw: record } }));
+		return { items: picked.map(({ record }) => ({ json: { ...deliveryItem({ ...record, event: name }, name), raw: record } })), held };
 	}
-	const recipients = await recipientsOf(client, picked.map(({ record }) => record), { itemIndex: 0, deadline: client.deadline() });
+	const { found, failed } = await readRecipients(client, picked.map(({ record }) => record), { itemIndex: 0, deadline: client.deadline() });
 	const items: INodeExecutionData[] = [];
+	const nodeKey = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	for (const { source, record } of picked) {
-		const recipient = recipients.get(String(record.recipient_id));
-		// A reward carries no campaign: its recipient's says (a recipient deleted since cannot tell, and is left out).
+		const recipientId = String(record.recipient_id);
+		let warning: string | undefined;
+		if (failed.has(recipientId)) {
+			const key = `${nodeKey}:${source.key}:${String(record.id)}`;
+			const attempts = (recipientFailures.get(key) ?? 0) + (countFailures ? 1 : RECIPIENT_ATTEMPTS);
+			recipientFailures.delete(key);
+			if (attempts < RECIPIENT_ATTEMPTS) {
+				recipientFailures.set(key, attempts);
+				if (recipientFailures.size > RECIPIENT_FAILURE_ENTRIES) recipientFailures.delete(recipientFailures.keys().next().value!);
+				const id = idOf(record);
+				if (id !== undefined) held.set(source.key, (held.get(source.key) ?? new Set<number>()).add(id));
+				ctx.logger.warn(`Referral Factory Polling Trigger: the recipient ${recipientId} of reward ${String(record.id)} could not be read; the reward waits for the next check`);
+				continue;
+			}
+			warning = `The recipient (ID ${recipientId}) could not be read from Referral Factory in ${RECIPIENT_ATTEMPTS} checks: ${(failed.get(recipientId) as Error)?.message ?? 'no answer'}. The reward starts the workflow without them; look the person up by recipientId.`;
+		}
+		const recipient = found.get(recipientId);
+		// A reward carries no campaign: its recipient's says (a recipient deleted since, or unread, cannot tell, and is left out).
 		if (campaignId !== undefined && String(recipient?.campaign_id) !== String(campaignId)) continue;
 		const json = deliveryItem({ event: name, user: (recipient ?? {}) as IDataObject, reward: record }, name);
 		json.reward = simplifyReward(record, { type: source.rewardType, state: event === 'rewardDue' ? 'due' : 'issued' }, recipient as IDataObject | undefined);
 		json.raw = { reward: record, recipient: (recipient ?? null) as IDataObject | null };
+		if (warning) json.warning = warning;
 		items.push({ json });
 	}
-	return items;
+	return { items, held };
 }
 
 export class ReferralFactoryPollingTrigger implements INodeType {
@@ -146,6 +195,34 @@ export class ReferralFactoryPollingTrigger implements INodeType {
 /** The checks under way in this process, by workflow and node: one entry per polling trigger at most. */
 const running = new Set<string>();
 
+/**
+ * What each polling trigger started lately, in this process: a check run again on the same static data (n8n's durable
+ * scheduler runs a poll at least once, so sometimes twice; static data is saved only with an execution) starts none of
+ * it again. Bounded in nodes, records and time; keyed by workflow and node, and by the record and its time.
+ */
+const started = new Map<string, Map<string, number>>();
+const STARTED_NODES = 500;
+const STARTED_PER_NODE = 10_000;
+const STARTED_FOR_MS = 24 * 3_600_000;
+
+function startedBefore(node: string): Map<string, number> {
+	let records = started.get(node);
+	if (records === undefined) {
+		records = new Map();
+		started.set(node, records);
+		if (started.size > STARTED_NODES) started.delete(started.keys().next().value!);
+	}
+	const now = Date.now();
+	for (const [key, at] of records) {
+		if (now - at < STARTED_FOR_MS && records.size <= STARTED_PER_NODE) break;
+		records.delete(key);
+	}
+	return records;
+}
+
+/** A record as an event: its list, its ID and, for a time event, its time (a new qualification of a lead is a new event). */
+const eventKey = (source: Source, record: IDataObject) => `${source.key}:${String(record.id)}:${source.by === 'time' ? String(source.time!(record) ?? '') : ''}`;
+
 async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const event = ctx.getNodeParameter('event', 'newReferrer') as PollEvent;
 	if (!(event in EVENT_OF)) {
@@ -172,14 +249,19 @@ async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null
 	// Without a mark (the first poll after publishing, or after the settings changed) a list's scan only notes where
 	// it stands, and finds nothing new: the first poll starts nothing.
 	const marks = !manual && data.settings === settings ? (data.marks ?? {}) : {};
+	const nodeKey = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const before = manual ? new Map<string, number>() : startedBefore(nodeKey);
 
 	const found: Array<{ source: Source; record: IDataObject }> = [];
 	let latest: { source: Source; record: IDataObject } | undefined;
-	const nextMarks: Record<string, IdMark | TimeMark> = {};
+	const scans: Array<{ source: Source; result: Scan<IdMark | TimeMark> }> = [];
 	for (const source of lists) {
 		const result = await scan(source, manual ? undefined : marks[source.key]);
-		nextMarks[source.key] = result.mark;
-		for (const record of result.fresh) if (source.keep(record)) found.push({ source, record });
+		scans.push({ source, result });
+		for (const record of result.fresh) if (source.keep(record) && !before.has(eventKey(source, record))) found.push({ source, record });
+		for (const record of result.future) {
+			ctx.logger.warn(`Referral Factory Polling Trigger: record ${String(record.id)} is dated ${String(source.time?.(record))}, beyond n8n's clock; it starts the workflow once and does not move the trigger's window`);
+		}
 		for (const record of result.read) {
 			if (source.keep(record) && (!latest || newer(source, record, latest.record))) latest = { source, record };
 		}
@@ -187,11 +269,13 @@ async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null
 	// Oldest first across the lists too (All Types reads one list per type).
 	found.sort((a, b) => (newer(a.source, a.record, b.record) ? 1 : newer(b.source, b.record, a.record) ? -1 : 0));
 	const picked = manual ? (latest ? [latest] : []) : found;
-	const items = await itemsFor(client, event, campaignId, picked);
-	// The marks move only once the items are made: a check that fails (a recipient that cannot be read) is done again.
+	const { items, held } = await itemsFor(ctx, client, event, campaignId, picked, !manual);
+	// The marks move only once the items are made, past everything but what was held back for the next check.
 	if (!manual) {
 		data.settings = settings;
-		data.marks = nextMarks;
+		data.marks = Object.fromEntries(scans.map(({ source, result }) => [source.key, result.mark(held.get(source.key))]));
+		const now = Date.now();
+		for (const { source, record } of picked) if (!held.get(source.key)?.has(idOf(record) ?? NaN)) before.set(eventKey(source, record), now);
 	}
 	return items.length > 0 ? [items] : null;
-	}
+}

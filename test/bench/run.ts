@@ -8,6 +8,8 @@
  *   (e) queue mode as teams run it (PostgreSQL, an n8n main and three workers, test/e2e/queue-mode.ts): one execution
  *       per worker at once on one token, with the limit divided between the workers against the whole limit on each
  *       with Adaptive Pacing (and without): wall time against the minimum the token's limit allows, refusals per window.
+ *   (f) the polling trigger: requests a quiet check costs for each event with 10,000 records in its list, where
+ *       Referral Factory sorts a search (A14) and where it does not; and the static data after a year of records.
  * Options: --quick (smaller N, for a smoke run), --only e (one case).
  */
 import '../helpers/env';
@@ -29,6 +31,7 @@ import {
 } from '../helpers/engine';
 import { SandboxClient } from '../helpers/sandbox-client';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process';
+import { PollingWorkflow } from '../helpers/polling';
 import { addReferrerParameters, customers, operationParameters } from '../helpers/setup';
 import { createUserFolder, fill, installN8n, n8nCommand, n8nEnv, packPackage, runJson, TARGETS } from '../e2e/n8n';
 import { ITEMS, LIMIT, paceConfigs, paceRun, startCluster, WINDOW_MS } from '../e2e/queue-mode';
@@ -114,6 +117,60 @@ async function getMany(sandbox: SandboxProcess, client: SandboxClient) {
 	const out = (result: typeof concurrent.result) => (result.error ? `error: ${result.error.message}` : `${result.items.length} out`);
 	row('(d) get many', `${N} referrers, ${pages} pages of 250, ${d} ms each, one page at a time`, seconds(sequential.ms), `pages·d ${seconds(pages * d)}`, `${(sequential.ms / (pages * d)).toFixed(3)}×`, '', out(sequential.result));
 	row('(d) get many', `${N} referrers, ${pages} pages, ${concurrency} pages at a time`, seconds(concurrent.ms), `pages·d/c ${seconds(ideal)}`, `${(concurrent.ms / ideal).toFixed(3)}×`, `${(sequential.ms / concurrent.ms).toFixed(2)}× faster than one at a time`, out(concurrent.result));
+}
+
+/**
+ * (f) The polling trigger's quiet check: for each event, a published trigger after its first check and one more (which
+ * reads a burst again), then a check with nothing new, counting the API requests it sends; with the sandbox's sorted
+ * search on, and off (the sort ignored: the list read as it comes). Then a year of records (50 a day, dates as days)
+ * and the size of the static data each event's trigger keeps.
+ */
+async function pollingCost(sandbox: SandboxProcess, client: SandboxClient) {
+	const N = quick ? 2_000 : 10_000;
+	const campaign = { __rl: true, mode: 'list', value: '1' };
+	const events: Array<[string, Record<string, unknown>]> = [
+		['New Referrer', { event: 'newReferrer', campaignId: campaign }],
+		['New Lead', { event: 'newLead', campaignId: campaign }],
+		['Lead Qualified', { event: 'leadQualified', campaignId: campaign }],
+		['Reward Due (one type)', { event: 'rewardDue', rewardType: 'amount' }],
+		['Reward Issued (one type)', { event: 'rewardIssued', rewardType: 'amount' }],
+	];
+	const apiRequests = async () => (await client.requests()).filter((r) => r.path.startsWith('/api/')).length;
+	const quiet = async (parameters: Record<string, unknown>, name: string) => {
+		const credential = addCredential({ accessToken: `${sandbox.token}.f-${name}`, baseUrl: sandbox.baseUrl });
+		const wf = new PollingWorkflow(parameters as never, credential);
+		await wf.poll();
+		await wf.poll();
+		await client.clearRequests();
+		await wf.poll();
+		return { requests: await apiRequests(), bytes: JSON.stringify(wf.saved()).length };
+	};
+	const counts: Record<string, Record<string, number>> = {};
+	for (const sorting of ['honoured', 'ignored'] as const) {
+		await client.reset();
+		await client.configure({ rateLimit: 1_000_000, sorting, dateFormat: 'iso' });
+		// N referrers (one brings the leads), N qualified leads a minute apart, N Fixed Amount rewards due and N issued.
+		await client.seed(1, N - 1);
+		await client.seedQualified(1, 2 * N, N);
+		for (const [event, parameters] of events) (counts[event] ??= {})[sorting] = (await quiet(parameters, `${event}-${sorting}`)).requests;
+	}
+	for (const [event] of events) {
+		const { honoured, ignored } = counts[event];
+		row('(f) polling, quiet check', `${event}, ${N} records in the list (leads: ${2 * N})`, `${honoured} request${honoured === 1 ? '' : 's'} sorted`, `${ignored} not sorted`, `${(honoured / ignored).toFixed(3)}×`, '', 'requests, not time');
+	}
+	// A year of records: 50 a day, dates as days, the sort honoured; the size of what n8n saves for the trigger.
+	const year = 365 * 50;
+	await client.reset();
+	await client.configure({ rateLimit: 1_000_000, sorting: 'honoured', dateFormat: 'date' });
+	await client.seed(1, year - 1);
+	await client.seedQualified(1, year, year / 2, 86_400_000 / 50);
+	for (const [event, parameters] of events) {
+		const { bytes } = await quiet(parameters, `${event}-year`);
+		row('(f) polling, static data', `${event} after a year (${year} records, 50 a day, dates as days)`, `${(bytes / 1024).toFixed(1)} KiB`, '', '', '', 'JSON as n8n saves it');
+	}
+	await client.configure({ qualifiedForm: 'boolean' });
+	const { bytes } = await quiet(events[2][1], 'v1-year');
+	row('(f) polling, static data', `Lead Qualified after a year, v1's flag without a time (${year} qualified leads)`, `${(bytes / 1024).toFixed(1)} KiB`, '', '', '', 'the IDs of the leads qualified now');
 }
 
 async function undiciRequests(sandbox: SandboxProcess, client: SandboxClient, N: number, concurrency: number): Promise<number> {
@@ -287,6 +344,7 @@ async function main(): Promise<void> {
 		if (runs('b')) await latency(sandbox, client);
 		if (runs('d')) await getMany(sandbox, client);
 		if (runs('c')) await perRequestCost(sandbox, client);
+		if (runs('f')) await pollingCost(sandbox, client);
 		if (runs('e')) await queueMode();
 	} finally {
 		await sandbox.stop();

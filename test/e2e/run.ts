@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { DEFAULT_CONFIG } from '../sandbox/config';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import {
 	createUserFolder,
@@ -66,6 +67,23 @@ const checks: Array<{
 			const items = outputOf(result, 'Get Campaigns');
 			assert.deepEqual(items.map((item) => item.json.id), Array.from({ length: 600 }, (_, i) => i + 1));
 			assert.deepEqual(sandbox.requests.map((r) => r.query.page).sort(), ['1', '2', '3']);
+		},
+	},
+	{
+		name: 'Referrer → Get Many with Return All against an API that pages by cursor: 620 referrers once, one request a page',
+		workflow: 'rfE2eGetManyCursor',
+		prepare: (sandbox) => {
+			Object.assign(sandbox.config, { pagination: 'cursor' });
+			const campaign = sandbox.store.campaigns[0];
+			for (let i = 0; i < 620; i++) sandbox.store.createUser({ campaign, firstName: `R ${i}`, email: `r${i}@example.com`, meta: [], promotion: false });
+		},
+		check: (result, sandbox) => {
+			assert.equal(result.code, 0, result.stderr);
+			const items = outputOf(result, 'Get Referrers');
+			assert.deepEqual(items.map((item) => item.json.id), sandbox.store.users.map((u) => u.id));
+			const asked = sandbox.requests.filter((r) => r.path === '/api/v2/users/search');
+			assert.equal(asked.length, 3);
+			assert.equal(new Set(asked.map((r) => r.query.cursor ?? '')).size, 3);
 		},
 	},
 	{
@@ -242,6 +260,7 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 		console.log(`   set up (user folder, sandbox, imports) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 		for (const { name, workflow, prepare, check } of checks) {
+			Object.assign(sandbox.config, DEFAULT_CONFIG);
 			sandbox.store.reset();
 			sandbox.rewards.reset();
 			sandbox.requests.length = 0;

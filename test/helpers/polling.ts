@@ -11,8 +11,13 @@ import { Workflow } from 'n8n-workflow';
 import { additionalData } from './engine';
 import { CREDENTIAL_NAME, nodeTypes, POLLING_TRIGGER_TYPE, pollingTriggerNode } from './package-types';
 
+let workflows = 0;
+
 export class PollingWorkflow {
 	readonly node: INode;
+
+	/** Each test's workflow is a workflow of its own, as two workflows in one n8n are. */
+	readonly id = `wf-polling-${++workflows}`;
 
 	private workflow: Workflow;
 
@@ -30,7 +35,7 @@ export class PollingWorkflow {
 	}
 
 	private make(staticData: IDataObject): Workflow {
-		return new Workflow({ id: 'wf-polling', name: 'New referrals', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData });
+		return new Workflow({ id: this.id, name: 'New referrals', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData });
 	}
 
 	get staticData(): IDataObject {
@@ -46,6 +51,16 @@ export class PollingWorkflow {
 		const context = new PollContext(this.workflow, this.node, additionalData(), mode, 'activate');
 		const result = await pollingTriggerNode.poll!.call(context);
 		return result === null ? null : result[0];
+	}
+
+	/** The workflow's static data as n8n would save it now. */
+	saved(): IDataObject {
+		return JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject;
+	}
+
+	/** The workflow loaded again with static data saved earlier (`saved`): a check whose static data n8n did not save. */
+	restoreStaticData(saved: IDataObject): void {
+		this.workflow = this.make(JSON.parse(JSON.stringify(saved)) as IDataObject);
 	}
 
 	/** n8n restarted: the workflow is loaded again with the static data as saved (a JSON copy). */

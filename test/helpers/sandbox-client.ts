@@ -80,6 +80,25 @@ export class SandboxClient {
 		await this.call('POST', '/__sandbox/dashboard-webhook', webhook);
 	}
 
+	/** An ID for a user whose row commits late (`lateUser`), taken before others are made. */
+	async reserveId(): Promise<number> {
+		return (await this.call<{ id: number }>('POST', '/__sandbox/reserve-id', {})).id;
+	}
+
+	async lateUser(body: Record<string, unknown>): Promise<SandboxUser> {
+		return await this.call<SandboxUser>('POST', '/__sandbox/late-user', body);
+	}
+
+	/** Sets stored fields of a user as given (times as ISO text in UTC). */
+	async patchUser(id: number, fields: Record<string, unknown>): Promise<void> {
+		await this.call('POST', '/__sandbox/patch-user', { id, fields });
+	}
+
+	/** A referrer and `count` leads, qualified a minute apart up to now, their rewards due; the first `issued` of each type issued. */
+	async seedQualified(campaignId: number, count: number, issued = 0, spacingMs = 60_000): Promise<void> {
+		await this.call('POST', '/__sandbox/seed-qualified', { campaign_id: campaignId, count, issued, spacingMs });
+	}
+
 	/** Adds `count` referrers to a campaign straight into the store. */
 	async seed(campaignId: number, count: number): Promise<void> {
 		await this.call('POST', '/__sandbox/seed', { campaign_id: campaignId, count });

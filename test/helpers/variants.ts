@@ -25,6 +25,7 @@ export const VARIANTS: Record<string, Partial<SandboxConfig>> = {
 		retryAfterFormat: 'date',
 		rateLimitHeaders: true,
 		rateLimitResetFormat: 'unix',
+		sorting: 'honoured',
 	},
 	'meta-only': {
 		envelope: 'meta',
@@ -47,5 +48,23 @@ export const VARIANTS: Record<string, Partial<SandboxConfig>> = {
 		deliveryShape: 'list',
 		deliveryEvent: 'none',
 		retryAfterFormat: 'date',
+	},
+	// How else a list may page (docs/referral-factory-api.md, A6, A7, A13): Laravel's cursor paginator (page ignored,
+	// an opaque cursor in links.next, no page count), and pages that hold fewer records than asked for.
+	cursor: {
+		pagination: 'cursor',
+		listOrder: 'newest',
+		sorting: 'honoured',
+	},
+	'capped-100': {
+		maxPerPage: 100,
+		envelope: 'links',
+		sorting: 'refused',
+		dateFormat: 'iso',
+	},
+	'capped-25': {
+		maxPerPage: 25,
+		envelope: 'bare',
+		dateFormat: 'local',
 	},
 };

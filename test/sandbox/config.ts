@@ -37,15 +37,33 @@ export interface SandboxConfig {
 	 */
 	envelope: 'full' | 'links' | 'meta' | 'bare' | 'list';
 	/**
+	 * How a list pages (the reference says to follow `links.next`, "cursor-style pagination": docs/referral-factory-api.md,
+	 * A6): by `pages` (Laravel's length-aware paginator: `page` honoured, `meta.last_page`) or by `cursor` (Laravel's
+	 * cursor paginator: `page` ignored, an opaque `cursor` in `links.next` and `meta.next_cursor`, no page count).
+	 */
+	pagination: 'pages' | 'cursor';
+	/**
+	 * The most records a page holds, whatever `per_page` asks for up to 250 (INFERRED possible: the reference documents
+	 * 250 as the maximum, not that every list serves it; A7). `meta.per_page` says what was served.
+	 */
+	maxPerPage: number;
+	/**
 	 * Search filters on these fields are dropped, as an API that does not apply them would (INFERRED:
 	 * docs/referral-factory-api.md, P6).
 	 */
 	searchIgnores: string[];
 	/**
 	 * The order of a list's and a search's records: `oldest` first (by ID, as Laravel lists without an order, INFERRED:
-	 * docs/referral-factory-api.md, A12) or `newest` first. The polling trigger must find what is new either way.
+	 * docs/referral-factory-api.md, A12), `newest` first, or `scrambled` (in neither order: a fixed shuffle by ID, as a
+	 * table read without an order may come). The polling trigger must find what is new every way.
 	 */
-	listOrder: 'oldest' | 'newest';
+	listOrder: 'oldest' | 'newest' | 'scrambled';
+	/**
+	 * What a search does with `sort: [{field, direction}]` in its body (the reference says lists can be ordered, not how:
+	 * docs/referral-factory-api.md, A14): `ignored` (as Laravel ignores a key it does not validate), `refused` (a 422), or
+	 * `honoured` (the records in that order, nulls last).
+	 */
+	sorting: 'ignored' | 'refused' | 'honoured';
 	/**
 	 * What `with=user.analytics` / `with=campaign.analytics` give (docs/referral-factory-api.md, P15): the figures as
 	 * `numbers`, as `text` (the user structure documents `reach` as a string), or nothing (`absent`).
@@ -176,8 +194,11 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	reissue: 'refuse',
 	errorStyle: 'documented',
 	envelope: 'full',
+	pagination: 'pages',
+	maxPerPage: 250,
 	searchIgnores: [],
 	listOrder: 'oldest',
+	sorting: 'ignored',
 	analytics: 'numbers',
 	campaignCount: 30,
 	dateFormat: 'date',

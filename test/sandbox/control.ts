@@ -74,6 +74,47 @@ export function controlRoutes({ store, rewards, webhooks, config, faults, reques
 		}
 		return new HttpAnswer(201, { users: store.users.length });
 	}
+	// Many qualified leads at once, for lists and measurements: {campaign_id, count, issued, spacingMs}. One referrer
+	// brings `count` leads, qualified `spacingMs` apart up to now (each earns the campaign's rewards, due); the first
+	// `issued` due rewards of each type are issued, `spacingMs` apart too.
+	if (path === '/seed-qualified' && method === 'POST') {
+		const campaign = store.findCampaign(String(json.campaign_id ?? 1));
+		if (!campaign) return new HttpAnswer(404, { message: 'No such campaign.' });
+		const count = Number(json.count ?? 0);
+		const spacing = Number(json.spacingMs ?? 60_000);
+		const start = Date.now() - count * spacing;
+		const tag = store.users.length;
+		const referrer = store.createUser({ campaign, firstName: 'Seeded referrer', email: `seeded-referrer${tag}@seed.example.com`, meta: [], promotion: false });
+		for (let i = 0; i < count; i++) {
+			const lead = store.createUser({ campaign, firstName: `Seeded lead ${i}`, email: `seeded-lead${tag}-${i}@seed.example.com`, meta: [], promotion: false, referrer });
+			lead.qualified_at = new Date(start + i * spacing).toISOString();
+			rewards.qualified(lead);
+		}
+		const byType = new Map<string, number>();
+		for (const reward of rewards.earned) {
+			const n = byType.get(reward.metric) ?? 0;
+			if (reward.state !== 'due' || n >= Number(json.issued ?? 0)) continue;
+			byType.set(reward.metric, n + 1);
+			rewards.issue(reward);
+			reward.issued_at = new Date(start + n * spacing).toISOString();
+		}
+		return new HttpAnswer(201, { users: store.users.length, rewards: rewards.earned.length });
+	}
+	// A user whose row commits after later ones: reserve an ID, create others, then create the user with it.
+	if (path === '/reserve-id' && method === 'POST') return new HttpAnswer(200, { id: store.reserveId() });
+	if (path === '/late-user' && method === 'POST') {
+		const campaign = store.findCampaign(String(json.campaign_id ?? 1));
+		if (!campaign || store.users.some((u) => u.id === Number(json.id))) return new HttpAnswer(422, { message: 'No such campaign, or the ID is taken.' });
+		const user = store.createUser({ campaign, firstName: String(json.first_name ?? 'Late'), email: String(json.email ?? `late${String(json.id)}@example.com`), meta: [], promotion: false, id: Number(json.id) });
+		return new HttpAnswer(201, store.present(user));
+	}
+	// Stored fields set as given (a qualification dated in the future, at a chosen time): {id, fields}.
+	if (path === '/patch-user' && method === 'POST') {
+		const user = store.users.find((u) => u.id === Number(json.id));
+		if (!user) return new HttpAnswer(404, { message: 'No such user.' });
+		Object.assign(user, json.fields);
+		return new HttpAnswer(200, store.present(user));
+	}
 	if (path === '/faults' && method === 'POST') {
 		const fault = json as unknown as Fault;
 		faults.push({ ...fault, times: fault.times ?? 1 });

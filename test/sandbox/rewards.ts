@@ -8,6 +8,9 @@
 import { HttpAnswer } from './http';
 import type { User } from './store';
 
+/** Fields a reward search may filter or sort on: a reward record's own (docs/referral-factory-api.md, R2, R3). */
+const REWARD_FIELDS = ['id', 'reward_id', 'recipient_id', 'status', 'issued_at', 'can_be_issued', 'coupon'];
+
 export const METRICS = ['amount', 'commission', 'coupon', 'custom'] as const;
 export type Metric = (typeof METRICS)[number];
 
@@ -47,6 +50,9 @@ export class Rewards {
 	rules: RewardRule[] = [];
 
 	earned: EarnedReward[] = [];
+
+	/** A stored time as the API writes it (routes.ts sets it from the `dateFormat` switch; a day by default). */
+	date: (stored: string | null) => string | null = (stored) => stored && stored.slice(0, 10);
 
 	/** The recipient to show inside a reward record, if any (routes.ts sets it from the `rewardRecipient` switch). */
 	recipientOf: (id: number) => { key: string; person: Record<string, unknown> } | undefined = () => undefined;
@@ -98,7 +104,7 @@ export class Rewards {
 		};
 		if (reward.metric === 'coupon') shown.coupon = reward.coupon;
 		else Object.assign(shown, { count: reward.count, total: reward.total });
-		if (reward.state === 'issued') Object.assign(shown, { status: 'issued', issued_at: reward.issued_at });
+		if (reward.state === 'issued') Object.assign(shown, { status: 'issued', issued_at: this.date(reward.issued_at) });
 		const recipient = this.recipientOf(reward.recipient_id);
 		if (recipient) shown[recipient.key] = recipient.person;
 		return shown;
@@ -115,7 +121,7 @@ export class Rewards {
 	issue(reward: EarnedReward): void {
 		reward.payouts++;
 		reward.state = 'issued';
-		reward.issued_at = new Date().toISOString().slice(0, 10);
+		reward.issued_at = new Date().toISOString();
 	}
 
 	cancel(reward: EarnedReward): void {
@@ -129,15 +135,23 @@ export function rewardRoutes(
 	settings: () => { reissue: 'refuse' | 'allow'; rewardAnswer: 'reward' | 'message' },
 	fail: (status: number, message: string) => HttpAnswer,
 	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
+	search: (path: string, all: Array<Record<string, unknown>>, fields: string[], query: Record<string, string>, body: Record<string, unknown>, present: (record: Record<string, unknown>) => unknown) => HttpAnswer,
 	issued: (reward: EarnedReward) => void = () => undefined,
 ) {
-	return (method: string, segments: string[], query: Record<string, string>): HttpAnswer => {
+	return (method: string, segments: string[], query: Record<string, string>, body: Record<string, unknown> = {}): HttpAnswer => {
 		const route = (allowed: string[], handle: () => HttpAnswer) =>
 			allowed.includes(method) ? handle() : fail(405, 'Method Not Allowed -- You tried to access a resource with an invalid method.');
 		const [, status, metric] = segments;
 		if (['due', 'issued', 'dashboard'].includes(status) && segments.length === 3) {
 			if (!METRICS.includes(metric as Metric)) return fail(404, 'Not Found -- The specified resource could not be found.');
 			return route(['GET'], () => paginate(`/rewards/${status}/${metric}`, rewards.list(status, metric as Metric).map((r) => rewards.present(r)), query));
+		}
+		// The lists' searches (docs/referral-factory-api.md, R1): the users' filter shape over a reward's fields (INFERRED).
+		if (['due', 'issued', 'dashboard'].includes(status) && segments.length === 4 && segments[3] === 'search') {
+			if (!METRICS.includes(metric as Metric)) return fail(404, 'Not Found -- The specified resource could not be found.');
+			return route(['POST'], () =>
+				search(`/rewards/${status}/${metric}/search`, rewards.list(status, metric as Metric).map((r) => rewards.present(r)), REWARD_FIELDS, query, body, (r) => r),
+			);
 		}
 		if (['issue', 'cancel'].includes(status) && segments.length === 3) {
 			return route(['POST'], () => {

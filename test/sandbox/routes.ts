@@ -55,12 +55,23 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		return Object.keys(errors).length > 0 ? fail(422, 'Validation errors in your request', errors) : { page, perPage };
 	};
 
-	/** One page of `all`; only the page's records are presented (`present`), so a page of a long list is cheap. */
-	const paginate = <T>(path: string, all: T[], query: Record<string, string>, body?: Record<string, unknown>, present: (record: T) => unknown = (record) => record) => {
+	/**
+	 * One page of `all`; only the page's records are presented (`present`), so a page of a long list is cheap. By page
+	 * number, or by cursor (the `pagination` switch); a page holds at most `maxPerPage` records whatever was asked.
+	 */
+	const paginate = <T>(path: string, all: T[], query: Record<string, string>, body?: Record<string, unknown>, present: (record: T) => unknown = (record) => record, sorted = false) => {
 		const asked = pageQuery(query, body);
 		if (asked instanceof HttpAnswer) return asked;
-		const { page, perPage } = asked;
-		if (config.listOrder === 'newest') all = [...all].reverse();
+		const perPage = Math.min(asked.perPage, config.maxPerPage);
+		const newest = !sorted && config.listOrder === 'newest';
+		if (newest) all = [...all].reverse();
+		const scrambled = !sorted && config.listOrder === 'scrambled';
+		if (scrambled) {
+			const place = (record: T) => (Number((record as { id?: unknown }).id) * 7919) % 10007;
+			all = [...all].sort((a, b) => place(a) - place(b));
+		}
+		if (config.pagination === 'cursor') return cursorPage(path, all, query, perPage, present, sorted || scrambled ? undefined : newest);
+		const { page } = asked;
 		const lastPage = Math.max(1, Math.ceil(all.length / perPage));
 		const link = (p: number) => `${origin()}/api/v2${path}?page=${p}&per_page=${perPage}`;
 		const from = (page - 1) * perPage;
@@ -87,6 +98,42 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 				to: data.length ? from + data.length : null,
 				total: all.length,
 			},
+		});
+	};
+
+	/**
+	 * Laravel's cursor paginator (`cursorPaginate`): `page` is ignored; the cursor is base64 of the last record's ID and a
+	 * direction, opaque to a client; the envelope has no page count or total. A record deleted since the cursor was made
+	 * moves nothing: the next page starts after its ID, in the list's order.
+	 */
+	const cursorPage = <T>(path: string, all: T[], query: Record<string, string>, perPage: number, present: (record: T) => unknown, newest: boolean | undefined) => {
+		const idOf = (record: T) => Number((record as { id?: unknown }).id);
+		let after: number | undefined;
+		if (query.cursor) {
+			try {
+				after = Number((JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as { id?: unknown }).id);
+			} catch {
+				after = NaN;
+			}
+			if (!Number.isFinite(after)) return fail(422, 'Validation errors in your request', { cursor: ['The cursor is invalid.'] });
+		}
+		// After the cursor's record; when it is gone, after where its ID would be (lists in ID order; a sorted list starts again).
+		const at = after === undefined ? -1 : all.findIndex((record) => idOf(record) === after);
+		const start =
+			after === undefined ? 0 : at >= 0 ? at + 1 : newest === undefined ? 0 : all.findIndex((record) => (newest ? idOf(record) < after! : idOf(record) > after!));
+		const rest = start < 0 ? [] : all.slice(start);
+		const records = rest.slice(0, perPage);
+		const more = rest.length > perPage;
+		const cursor = more ? Buffer.from(JSON.stringify({ id: idOf(records[records.length - 1]), _pointsToNextItems: true })).toString('base64url') : null;
+		const link = (c: string | null) => (c === null ? null : `${origin()}/api/v2${path}?cursor=${c}&per_page=${perPage}`);
+		const data = records.map(present);
+		const envelope = config.envelope;
+		if (envelope === 'bare') return new HttpAnswer(200, { data });
+		if (envelope === 'list') return new HttpAnswer(200, data);
+		return new HttpAnswer(200, {
+			data,
+			links: envelope === 'meta' ? undefined : { first: null, last: null, prev: null, next: link(cursor) },
+			meta: envelope === 'links' ? undefined : { path: `${origin()}/api/v2${path}`, per_page: perPage, next_cursor: cursor, prev_cursor: null },
 		});
 	};
 
@@ -130,9 +177,37 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		};
 	};
 
+	/**
+	 * `sort: [{field, direction}]` in a search's body (INFERRED: docs/referral-factory-api.md, A14), as the `sorting`
+	 * switch says: ignored, refused, or applied (nulls last, then by ID the same way). Records are sorted as the search
+	 * sees them (`view`), before paging.
+	 */
+	const sortBy = <T>(body: Record<string, unknown>, fields: string[], records: T[], view: (record: T) => Record<string, unknown>): T[] | HttpAnswer => {
+		if (body.sort === undefined || config.sorting === 'ignored') return records;
+		const rules = Array.isArray(body.sort) ? (body.sort as Array<Record<string, unknown>>) : [];
+		const bad = rules.length === 0 || rules.some((rule) => !fields.includes(String(rule?.field)) || !['asc', 'desc'].includes(String(rule?.direction ?? 'asc').toLowerCase()));
+		if (config.sorting === 'refused' || bad) return fail(422, 'Validation errors in your request', { sort: ['The selected sort is invalid.'] });
+		const { field, direction } = rules[0] as { field: string; direction?: string };
+		const sign = String(direction ?? 'asc').toLowerCase() === 'desc' ? -1 : 1;
+		const value = (record: T) => {
+			const raw = view(record)[field];
+			return raw === null || raw === undefined ? undefined : typeof raw === 'number' ? raw : String(raw);
+		};
+		return [...records].sort((a, b) => {
+			const [x, y] = [value(a), value(b)];
+			if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+			const compared = x < y ? -1 : x > y ? 1 : Number(view(a).id) - Number(view(b).id);
+			return sign * compared;
+		});
+	};
+
 	const search = <T extends object>(path: string, all: T[], fields: string[], query: Record<string, string>, body: Record<string, unknown>, present: (record: T) => unknown) => {
 		const filter = searchFilter(body, fields);
-		return filter instanceof HttpAnswer ? filter : paginate(path, all.filter((record) => filter(record as Record<string, unknown>)), query, body, present);
+		if (filter instanceof HttpAnswer) return filter;
+		const sorted = sortBy(body, fields, all.filter((record) => filter(record as Record<string, unknown>)), (record) => record as Record<string, unknown>);
+		if (sorted instanceof HttpAnswer) return sorted;
+		// A sorted answer is in the order asked for, whatever the list's own order.
+		return paginate(path, sorted, query, body, present, config.sorting === 'honoured' && body.sort !== undefined);
 	};
 
 	const validateCreate = (body: Record<string, unknown>): { errors: Errors; campaign?: Campaign; referrer?: User } => {
@@ -339,18 +414,19 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 				return new HttpAnswer(200, { data: store.present(user), message: 'User updated successfully.' });
 			});
 		}
-		if (segments[0] === 'rewards') return rewardRoute(method, segments, query);
+		if (segments[0] === 'rewards') return rewardRoute(method, segments, query, json);
 		if (segments[0] === 'n8n') return n8nRoute(method, segments.slice(1), json);
 		return fail(404, 'Not Found -- The specified resource could not be found.');
 	};
 
 	// A reward record as the lists show it, with its recipient as an object when the switch says so.
+	rewards.date = (stored) => store.date(stored);
 	rewards.recipientOf = (id) => {
 		if (config.rewardRecipient === 'id') return undefined;
 		const user = store.users.find((u) => u.id === id);
 		return user && { key: config.rewardRecipient, person: { id: user.id, first_name: user.first_name, email: user.email } };
 	};
-	const rewardRoute = rewardRoutes(rewards, () => config, fail, paginate, (reward) => {
+	const rewardRoute = rewardRoutes(rewards, () => config, fail, paginate, search, (reward) => {
 		const recipient = store.users.find((u) => u.id === reward.recipient_id);
 		webhooks.rewardIssued(rewards.present(reward), recipient && store.present(recipient));
 	});

@@ -176,9 +176,11 @@ export class Store {
 		meta: MetaEntry[];
 		promotion: boolean;
 		referrer?: User;
+		/** An ID reserved earlier (`reserveId`): a record whose commit comes after later ones'. */
+		id?: number;
 	}): User {
 		const user: User = {
-			id: this.nextUserId++,
+			id: input.id ?? this.nextUserId++,
 			campaign_id: input.campaign.id,
 			referrer_id: input.referrer?.id ?? null,
 			code: this.uniqueUserCode(),
@@ -194,9 +196,17 @@ export class Store {
 			meta: input.meta,
 			promotion: input.promotion ? { code: `PROMO-${this.nextUserId}` } : null,
 		};
-		this.users.push(user);
+		// In ID order, as a table read without an order gives its rows (a reserved ID lands before later ones).
+		const after = this.users.findIndex((other) => other.id > user.id);
+		if (after < 0) this.users.push(user);
+		else this.users.splice(after, 0, user);
 		this.byEmail.set(`${user.campaign_id}\n${user.email}`, user);
 		return user;
+	}
+
+	/** An ID taken now for a user created later: the database's sequence moved on, the row commits late. */
+	reserveId(): number {
+		return this.nextUserId++;
 	}
 
 	/** The sandbox's clock (with its offset), as stored: an ISO time in UTC. */

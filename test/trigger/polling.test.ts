@@ -4,6 +4,7 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
+import { RECIPIENT_ATTEMPTS } from '../../nodes/ReferralFactoryPollingTrigger/ReferralFactoryPollingTrigger.node';
 import { PollingWorkflow } from '../helpers/polling';
 import { useSandbox } from '../helpers/setup';
 import { TriggerWorkflow } from '../helpers/trigger';
@@ -40,7 +41,7 @@ describe('Referral Factory Polling Trigger: new people', () => {
 	it('New Referrer: the first check starts nothing, the next starts one execution with each new referrer once, a quiet check costs one request', async () => {
 		const before = await referrer(1);
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
-		expect(wf.staticData.marks).toEqual({ newReferrer: { id: before.id, page: 1 } });
+		expect(wf.staticData.marks).toMatchObject({ newReferrer: { floor: before.id - 1, seen: [before.id] } });
 
 		const added = [await referrer(2), await referrer(3)];
 		const items = await wf.poll();
@@ -74,15 +75,16 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		}
 	});
 
-	it('reads a burst from its last page back, then its first page again, then a quiet check is one request again (the mark on the last page)', async () => {
+	it('a burst: each new referrer once, in order; the next check reads the burst again, then a quiet check is one request', async () => {
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
 		await t.client.seed(1, 620);
 		const added = (await t.client.users()).map((u) => u.id);
 
-		const burst = await requestsOf(async () => expect(ids(await wf.poll())).toEqual(added));
-		expect(burst.map((r) => r.query.page)).toEqual(['1', '3', '2', '1']);
-		expect(wf.staticData.marks).toEqual({ newReferrer: { id: Math.max(...added), page: 3 } });
+		expect(ids(await wf.poll())).toEqual(added);
+		// What a check found stays in the band until the next has read over it again (a deletion during the burst).
+		expect((await requestsOf(async () => expect(await wf.poll()).toBeNull())).map((r) => r.query.page)).toEqual(['1', '2', '3']);
 		expect(await requestsOf(async () => expect(await wf.poll()).toBeNull())).toHaveLength(1);
+		expect(wf.staticData.marks).toMatchObject({ newReferrer: { from: { page: '3' }, order: 'oldest', sorted: false } });
 		const next = await referrer(700);
 		expect(ids(await wf.poll())).toEqual([next.id]);
 	});
@@ -90,11 +92,14 @@ describe('Referral Factory Polling Trigger: new people', () => {
 	it.each([
 		[520, 300, 2],
 		[501, 2, 5],
+		// Further back than a check looks: read from the top.
+		[1500, 1000, 2],
 	])('people deleted before the mark move it back a page: what came after is found, nothing twice (%i people, %i deleted, %i new)', async (seeded, deleted, fresh) => {
 		await t.client.seed(1, seeded);
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
-		expect(wf.staticData.marks).toMatchObject({ newReferrer: { page: 3 } });
-		for (const user of (await t.client.users()).slice(0, deleted)) await t.client.deleteUser(user.id);
+		expect(wf.staticData.marks).toMatchObject({ newReferrer: { from: { page: String(Math.ceil(seeded / 250)) } } });
+		// Straight from the store: a thousand deletions through the API would take its rate limit.
+		for (const user of t.sandbox.store.users.slice(0, deleted)) t.sandbox.store.deleteUser(user);
 
 		const added = [];
 		for (let n = 1; n <= fresh; n++) added.push(await referrer(n));
@@ -102,7 +107,7 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a list that comes newest first: the same people, once each, in the order they joined', async () => {
+	it('a list that comes newest first: the same people, once each, in the order they joined; then a quiet check is one request', async () => {
 		await t.client.configure({ listOrder: 'newest' });
 		await t.client.seed(1, 300);
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
@@ -110,17 +115,20 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		const added = (await t.client.users()).slice(300).map((u) => u.id);
 
 		expect(ids(await wf.poll())).toEqual(added);
+		expect(await wf.poll()).toBeNull();
 		expect(await requestsOf(async () => expect(await wf.poll()).toBeNull())).toHaveLength(1);
 		const next = await referrer(1);
 		expect(ids(await wf.poll())).toEqual([next.id]);
 	});
 
-	it('the first check reads the first page and the last (the highest ID is there), not every page between', async () => {
+	it('the first check reads the first page and the last (the highest IDs are there), not every page between', async () => {
 		await t.client.seed(1, 600);
 		const wf = new PollingWorkflow({ event: 'newReferrer', campaignId: campaign() }, t.credential);
 		const first = await requestsOf(async () => expect(await wf.poll()).toBeNull());
-		expect(first.map((r) => r.query.page)).toEqual(['1', '3']);
-		expect(wf.staticData.marks).toEqual({ newReferrer: { id: Math.max(...(await t.client.users()).map((u) => u.id)), page: 3 } });
+		// The first request asks for the list newest first; the sandbox ignores that by default, which costs it once.
+		expect(first.map((r) => [r.query.page, r.body && (r.body as IDataObject).sort ? 'sorted' : 'plain'])).toEqual([['1', 'sorted'], ['1', 'plain'], ['3', 'plain']]);
+		const users = (await t.client.users()).map((u) => u.id);
+		expect(wf.staticData.marks).toEqual({ newReferrer: { floor: users[549], seen: users.slice(550).reverse(), from: { page: '3' }, order: 'oldest', sorted: false } });
 	});
 
 	it('a restart (the static data reloaded as saved) neither repeats nor skips what came while n8n was down', async () => {
@@ -287,7 +295,10 @@ describe('Referral Factory Polling Trigger: what changes while a check runs, and
 		const check = wf.poll();
 		await sleep(400);
 		await t.client.deleteUser((await t.client.users())[0].id);
-		expect([...ids(await check), ...ids(await wf.poll())]).toEqual(added);
+		// The one the deletion moved onto a page already read is started by the next check: each once, none lost.
+		const started = [...ids(await check), ...ids(await wf.poll())];
+		expect([...started].sort()).toEqual(added);
+		expect(new Set(started).size).toBe(started.length);
 	});
 
 	it('Lead Qualified over two pages: qualifications on a page already read and on the next, during one check, are each started once', async () => {
@@ -342,15 +353,30 @@ describe('Referral Factory Polling Trigger: what changes while a check runs, and
 		expect(ids(await wf.poll())).toEqual([later.id]);
 	});
 
-	it('a check that fails after reading (a recipient that cannot be read) moves no mark: the next check starts those rewards', async () => {
+	it('a reward whose recipient cannot be read waits for the next check; the others start the workflow meanwhile', async () => {
+		const wf = await published({ event: 'rewardDue', rewardType: 'amount' });
+		const [a, b] = [await referrer(1), await referrer(2)];
+		for (const [n, ref] of [[1, a], [2, b]] as const) await t.client.qualify({ id: (await lead(n, ref)).id, qualified: true });
+		const [first, second] = (await t.client.rewards()).filter((r) => r.metric === 'amount');
+		await t.client.addFault({ method: 'GET', path: `/users/${a.id}`, status: 403, times: 1 });
+
+		expect(rewardIds(await wf.poll())).toEqual([second.id]);
+		expect(rewardIds(await wf.poll())).toEqual([first.id]);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it(`a recipient that cannot be read in ${RECIPIENT_ATTEMPTS} checks: the reward starts the workflow without them, with a warning, once`, async () => {
 		const wf = await published({ event: 'rewardDue', rewardType: 'amount' });
 		const ref = await referrer(1);
-		const joined = await lead(1, ref);
-		await t.client.qualify({ id: joined.id, qualified: true });
-		const due = (await t.client.rewards()).filter((r) => r.metric === 'amount').map((r) => r.id);
-		await t.client.addFault({ method: 'GET', path: '/users/', status: 403, times: 1 });
-		await expect(wf.poll()).rejects.toThrow();
-		expect(rewardIds(await wf.poll())).toEqual(due);
+		await t.client.qualify({ id: (await lead(1, ref)).id, qualified: true });
+		const [due] = (await t.client.rewards()).filter((r) => r.metric === 'amount');
+		await t.client.addFault({ method: 'GET', path: `/users/${ref.id}`, status: 403, times: 100 });
+
+		for (let check = 1; check < RECIPIENT_ATTEMPTS; check++) expect(await wf.poll()).toBeNull();
+		const [item] = (await wf.poll())!;
+		expect(item.json).toMatchObject({ event: 'reward_due', id: null, reward: { id: due.id, recipientId: ref.id, recipientEmail: null } });
+		expect(item.json.warning).toMatch(new RegExp(`recipient \\(ID ${ref.id}\\) could not be read.*${RECIPIENT_ATTEMPTS} checks`));
+		expect(await wf.poll()).toBeNull();
 	});
 
 	it('a check slower than the schedule is not overlapped by the next: each referrer starts one execution', async () => {

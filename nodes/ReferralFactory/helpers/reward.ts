@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { apiPath, isRefusal, requestPages } from '../transport';
+import { apiPath, isRefusal, listItems } from '../transport';
 import { settle } from './settle';
 import { userFrom, type ApiUser } from './user';
 import { itemError, requireText } from './validation';
@@ -81,7 +81,7 @@ export async function findReward(
 ): Promise<FoundReward | undefined> {
 	for (const state of ['issued', 'due'] as const) {
 		for (const type of REWARD_TYPES) {
-			for await (const rewards of requestPages<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
+			for await (const rewards of listItems<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
 				const reward = rewards.find((candidate) => String(candidate?.id) === String(rewardId));
 				if (reward) return { state, type, reward };
 			}
@@ -102,7 +102,7 @@ export async function rewardsInState(
 	return await client.once(`rewards:${state}`, async () => {
 		const found = new Map<string, FoundReward>();
 		for (const type of REWARD_TYPES) {
-			for await (const rewards of requestPages<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
+			for await (const rewards of listItems<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
 				for (const reward of rewards) if (reward?.id !== undefined) found.set(String(reward.id), { state, type, reward });
 			}
 		}
@@ -187,23 +187,41 @@ export async function recipientsOf(
 	rewards: IDataObject[],
 	options: { itemIndex: number; deadline: number },
 ): Promise<Map<string, ApiUser>> {
+	const { found, failed } = await readRecipients(client, rewards, options);
+	for (const error of failed.values()) throw error;
+	return found;
+}
+
+/**
+ * As `recipientsOf`, without failing: the recipients found, and for each one that could not be read (other than
+ * deleted), why not.
+ */
+export async function readRecipients(
+	client: ApiClient,
+	rewards: IDataObject[],
+	options: { itemIndex: number; deadline: number },
+): Promise<{ found: Map<string, ApiUser>; failed: Map<string, unknown> }> {
 	const ids = [...new Set(rewards.filter((r) => !embeddedRecipient(r) && r.recipient_id != null).map((r) => String(r.recipient_id)))];
 	const found = new Map<string, ApiUser>();
+	const failed = new Map<string, unknown>();
 	const width = Math.max(1, client.settings.concurrency);
 	for (let start = 0; start < ids.length; start += width) {
 		await Promise.all(
 			ids.slice(start, start + width).map(async (id) => {
-				const user = await client.once(`recipient:${id}`, async () => {
-					const read = await settle(client.request('GET', apiPath('users', id), options));
-					if (read.ok) return userFrom(client.node, read.value, options.itemIndex);
-					if (isRefusal(read.error) && ['404', '410'].includes(String(read.error.httpCode))) return undefined;
-					throw read.error;
-				});
-				if (user) found.set(id, user);
+				const user = await settle(
+					client.once(`recipient:${id}`, async () => {
+						const read = await settle(client.request('GET', apiPath('users', id), options));
+						if (read.ok) return userFrom(client.node, read.value, options.itemIndex);
+						if (isRefusal(read.error) && ['404', '410'].includes(String(read.error.httpCode))) return undefined;
+						throw read.error;
+					}),
+				);
+				if (!user.ok) failed.set(id, user.error);
+				else if (user.value) found.set(id, user.value);
 			}),
 		);
 	}
-	return found;
+	return { found, failed };
 }
 
 /**

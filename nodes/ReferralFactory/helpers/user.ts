@@ -2,7 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
-import { fieldMessages, requestPages, unwrapData } from '../transport';
+import { fieldMessages, listItems, unwrapData } from '../transport';
 
 /** The user object as the API returns it (docs/referral-factory-api.md, P1, P2); every field may be missing. */
 export interface ApiUser extends IDataObject {
@@ -117,7 +117,7 @@ export async function findUserByEmail(
 	options: { itemIndex?: number; deadline?: number; qs?: IDataObject },
 ): Promise<ApiUser | undefined> {
 	const wanted = email.toLowerCase();
-	const pages = requestPages<ApiUser>(client, 'POST', '/users/search', {
+	const pages = listItems<ApiUser>(client, 'POST', '/users/search', {
 		...options,
 		// A search changes nothing, so it may be retried like a GET.
 		idempotent: true,
@@ -149,7 +149,7 @@ export async function findUsersByEmail(
 ): Promise<ApiUser[]> {
 	const wanted = email.toLowerCase();
 	const found: ApiUser[] = [];
-	const pages = requestPages<ApiUser>(client, 'POST', '/users/search', {
+	const pages = listItems<ApiUser>(client, 'POST', '/users/search', {
 		...options,
 		idempotent: true,
 		body: { filters: { value: [{ field: 'email', value: email, operator: '=' }], operator: 'AND' } },

@@ -1,6 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { ApiClient, requestPage } from '../transport';
+import { ApiClient, decodeRef, encodeRef, ListReader, type PageRef } from '../transport';
 
 interface ApiCampaign {
 	id?: number;
@@ -39,22 +39,33 @@ export async function searchCampaigns(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	let page = Math.max(1, Number(paginationToken) || 1);
 	const results: INodeListSearchItems[] = [];
-	const client = await ApiClient.create(this);
-	for (let scanned = 0; scanned < (filter ? MAX_PAGES_PER_SEARCH : 1); scanned++) {
-		const { items, hasMore } = await requestPage<ApiCampaign>(client, 'GET', '/campaigns', page, PAGE_SIZE);
+	const reader = new ListReader<ApiCampaign>(await ApiClient.create(this), 'GET', '/campaigns', { pageSize: PAGE_SIZE });
+	const next = await scan(reader, paginationToken, filter ? MAX_PAGES_PER_SEARCH : 1, (items) => {
 		const found = items
 			.filter((c) => c.id !== undefined)
 			.map((campaign) => ({ campaign, score: filter ? rank(campaign, filter) : 1 }))
 			.filter(({ score }) => score > 0)
 			.sort((a, b) => b.score - a.score);
 		results.push(...found.map(({ campaign }) => toItem(campaign)));
-		if (!hasMore) return { results };
-		page++;
-		if (results.length > 0) break;
+		return results.length > 0;
+	});
+	return next === undefined ? { results } : { results, paginationToken: encodeRef(next) };
+}
+
+/**
+ * Reads pages from the editor's token on, at most `most` of them, until `found` says a page had what was looked for;
+ * returns where the next look starts, or undefined at the list's end.
+ */
+async function scan<T>(reader: ListReader<T>, token: string | undefined, most: number, found: (items: T[]) => boolean): Promise<PageRef | undefined> {
+	let scanned = 0;
+	for await (const page of reader.pages(decodeRef(token))) {
+		const hit = found(page.items);
+		const next = reader.after(page);
+		if (next === undefined) return undefined;
+		if (hit || ++scanned >= most) return next;
 	}
-	return { results, paginationToken: String(page) };
+	return undefined;
 }
 
 interface ApiPerson {
@@ -78,28 +89,25 @@ function personMatches(person: ApiPerson, filter: string): boolean {
  * partial emails are matched on our side, scanning at most MAX_PAGES_PER_SEARCH pages per look.
  */
 async function searchPeople(context: ILoadOptionsFunctions, type: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	let page = Math.max(1, Number(paginationToken) || 1);
 	const term = filter?.trim() ?? '';
 	const rules = [{ field: 'type', value: type, operator: '=' }];
 	if (/^[^@\s]+@[^@\s]+$/.test(term)) rules.push({ field: 'email', value: term, operator: '=' });
 	const results: INodeListSearchItems[] = [];
-	const client = await ApiClient.create(context);
-	for (let scanned = 0; scanned < (term ? MAX_PAGES_PER_SEARCH : 1); scanned++) {
-		const { items, hasMore } = await requestPage<ApiPerson>(client, 'POST', '/users/search', page, PAGE_SIZE, {
-			idempotent: true,
-			body: { filters: { value: rules, operator: 'AND' } },
-		});
+	const reader = new ListReader<ApiPerson>(await ApiClient.create(context), 'POST', '/users/search', {
+		pageSize: PAGE_SIZE,
+		idempotent: true,
+		body: { filters: { value: rules, operator: 'AND' } },
+	});
+	const next = await scan(reader, paginationToken, term ? MAX_PAGES_PER_SEARCH : 1, (items) => {
 		for (const person of items) {
 			// Checked again on our side: a search that ignored its type filter must not offer a lead as a referrer.
 			if (person.id === undefined || (person.type !== undefined && person.type !== type) || (term && !personMatches(person, term))) continue;
 			const name = [person.first_name, person.email ? `<${person.email}>` : undefined].filter(Boolean).join(' ') || `ID ${person.id}`;
 			results.push({ name: `${name}${person.campaign_id === undefined ? '' : ` · campaign ${person.campaign_id}`}`, value: String(person.id), url: person.url });
 		}
-		if (!hasMore) return { results };
-		page++;
-		if (results.length > 0) break;
-	}
-	return { results, paginationToken: String(page) };
+		return results.length > 0;
+	});
+	return next === undefined ? { results } : { results, paginationToken: encodeRef(next) };
 }
 
 /** Referrers for the person pickers (From List). */

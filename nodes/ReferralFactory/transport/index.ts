@@ -1,4 +1,4 @@
 export * from './client';
 export { apiPath, backoffMs, surfaceUrl } from './http';
 export { describeApiError, fieldMessages } from './errors';
-export * from './paginate';
+export * from './pages';
