@@ -55,6 +55,7 @@ describe('Return All, whatever way Referral Factory pages', () => {
 		['meta.per_page and links', 100, 'full'],
 		['links.next only', 100, 'links'],
 		['meta only', 25, 'meta'],
+		['meta.per_page only (a simple paginator)', 25, 'simple'],
 		['no marker at all', 25, 'bare'],
 	])('fewer records a page than asked for (%s, %i a page): every record, none twice', async (_name, maxPerPage, envelope) => {
 		const referrers = seed(620);

@@ -37,7 +37,7 @@ const PEOPLE: Record<string, { type: string; qualified?: true }> = {
  * The sort a check asks for to read a list newest first (the reference says lists can be ordered, not how:
  * docs/referral-factory-api.md, A14): `sort` in a search's body. Whether it works is judged on every answer.
  */
-const newestFirst = (field: string) => ({ sort: [{ field, direction: 'desc' }] });
+const sortBy = (field: string, direction: 'desc' | 'asc' | undefined) => (direction ? { sort: [{ field, direction }] } : {});
 
 function sources(client: ApiClient, event: PollEvent, campaignId: number | undefined, types: RewardType[]): Source[] {
 	const inCampaign = (record: IDataObject) => campaignId === undefined || String(record.campaign_id) === String(campaignId);
@@ -48,10 +48,10 @@ function sources(client: ApiClient, event: PollEvent, campaignId: number | undef
 		if (people.qualified) filters.push({ field: 'qualified', value: 'true', operator: '=' });
 		const field = people.qualified ? 'qualified_at' : 'id';
 		// POST /users/search (docs/referral-factory-api.md, P6): a search changes nothing, so it is retried like a GET.
-		const open: OpenList = (sorted) =>
+		const open: OpenList = (sort) =>
 			new ListReader<IDataObject>(client, 'POST', '/users/search', {
 				idempotent: true,
-				body: { filters: { value: filters, operator: 'AND' }, ...(sorted ? newestFirst(field) : {}) },
+				body: { filters: { value: filters, operator: 'AND' }, ...sortBy(field, sort) },
 			});
 		const keep = (record: IDataObject) =>
 			record.type === people.type && inCampaign(record) && (!people.qualified || isQualified(record as ApiUser));
@@ -66,11 +66,11 @@ function sources(client: ApiClient, event: PollEvent, campaignId: number | undef
 	// no campaign, its recipient does.
 	return types.map((type) => ({
 		key: `${event}:${type}`,
-		open: (sorted: boolean) =>
-			sorted
+		open: (sort?: 'desc' | 'asc') =>
+			sort
 				? new ListReader<IDataObject>(client, 'POST', `/rewards/${state}/${type}/search`, {
 						idempotent: true,
-						body: { filters: { value: [], operator: 'AND' }, ...newestFirst(state === 'due' ? 'id' : 'issued_at') },
+						body: { filters: { value: [], operator: 'AND' }, ...sortBy(state === 'due' ? 'id' : 'issued_at', sort) },
 					})
 				: new ListReader<IDataObject>(client, 'GET', `/rewards/${state}/${type}`),
 		by: state === 'due' ? ('id' as const) : ('time' as const),
@@ -144,8 +144,9 @@ async function itemsFor(
 			warning = `The recipient (ID ${recipientId}) could not be read from Referral Factory in ${RECIPIENT_ATTEMPTS} checks: ${(failed.get(recipientId) as Error)?.message ?? 'no answer'}. The reward starts the workflow without them; look the person up by recipientId.`;
 		}
 		const recipient = found.get(recipientId);
-		// A reward carries no campaign: its recipient's says (a recipient deleted since, or unread, cannot tell, and is left out).
-		if (campaignId !== undefined && String(recipient?.campaign_id) !== String(campaignId)) continue;
+		// A reward carries no campaign: its recipient's says. A recipient deleted since cannot tell, and is left out; one
+		// that could not be read starts the workflow with the warning rather than be dropped without a word.
+		if (campaignId !== undefined && warning === undefined && String(recipient?.campaign_id) !== String(campaignId)) continue;
 		const json = deliveryItem({ event: name, user: (recipient ?? {}) as IDataObject, reward: record }, name);
 		json.reward = simplifyReward(record, { type: source.rewardType, state: event === 'rewardDue' ? 'due' : 'issued' }, recipient as IDataObject | undefined);
 		json.raw = { reward: record, recipient: (recipient ?? null) as IDataObject | null };

@@ -40,7 +40,7 @@ export const DAY_WINDOW_MS = 26 * 3_600_000;
 export const FUTURE_MS = 15 * 3_600_000;
 
 /** The most records a time mark keeps (a bound on the static data whatever the API answers). */
-export const MAX_SEEN = 5000;
+export const MAX_SEEN = 50_000;
 
 export type Order = 'oldest' | 'newest' | 'none';
 
@@ -51,6 +51,8 @@ export interface IdMark {
 	seen: number[];
 	/** Oldest first: the page where the band starts (its query: a page number or a cursor), where the next check reads from. */
 	from?: Record<string, string>;
+	/** The first ID on that page when it was read: a page by number that starts later has lost records before it. */
+	fromFirst?: number;
 	/** The order the list was last seen in. */
 	order?: Order;
 	/** Whether a sorted read answered newest first (false: not asked for again while the settings stay). */
@@ -72,10 +74,12 @@ export interface TimeMark {
 	untimed: number[];
 	/** As IdMark's. */
 	sorted?: boolean;
+	/** Whether the API writes days without a time (the window is then DAY_WINDOW_MS wide). */
+	day?: boolean;
 }
 
-/** Opens a new reader over the list: `sorted` asks for it newest first by the event's field (A14). */
-export type OpenList = (sorted: boolean) => ListReader<IDataObject>;
+/** Opens a new reader over the list: `sort` asks for it sorted by the event's field (A14), newest or oldest first. */
+export type OpenList = (sort?: 'desc' | 'asc') => ListReader<IDataObject>;
 
 export interface Scan<M> {
 	/** New records, oldest first (by ID, or by time then ID). */
@@ -171,43 +175,46 @@ export async function scanById(open: OpenList, given: IdMark | LegacyIdMark | un
 	const reachedFloor = (ids: number[]) => (mark ? ids.some((id) => id <= floor) : true);
 
 	let order: Order | undefined;
+	/** What this check learnt of the sorted read: undefined when it could not tell. */
 	let sorted: boolean | undefined;
 	if (trySorted) {
-		sorted =
-			(await readSorted(open, note, reachedFloor, (page, before) => {
-				const ids = idsOf(page.items);
-				const last = before === undefined ? undefined : idsOf(before.items).pop();
-				return orderOf(last === undefined ? ids : [last, ...ids]);
-			})) !== false;
-		if (sorted) order = 'newest';
+		const read = await readSorted(open, note, reachedFloor, mark?.sorted === undefined, (page: ListPage<IDataObject>, before?: ListPage<IDataObject>) => {
+			const ids = idsOf(page.items);
+			const last = before === undefined ? undefined : idsOf(before.items).pop();
+			const own = orderOf(ids);
+			return own !== undefined && own !== 'newest' ? own : last !== undefined && ids.length > 0 && ids[0] > last ? 'none' : own;
+		});
+		if (read.read) order = 'newest';
 		else {
 			pages = [];
 			records.clear();
 		}
+		sorted = read.sorted;
 	}
-	if (!sorted) order = await readUnsorted();
+	if (order === undefined) order = await readUnsorted();
 	return finish();
 
 	/** Unsorted: from where the band starts when the list is oldest first, else from the top. Returns the order seen. */
 	async function readUnsorted(): Promise<Order> {
 		const start = mark?.order === 'oldest' && mark.from ? refOf(mark.from) : FIRST_PAGE;
-		let reader = open(false);
+		let reader = open();
 		const opened = await settle(reader.read(start));
 		// A cursor kept from the last check that the API no longer takes: the list is read from the top.
 		if (!opened.ok && (isFirst(start) || !isRefusal(opened.error))) throw opened.error;
-		if (!opened.ok) reader = open(false);
+		if (!opened.ok) reader = open();
 		let page = opened.ok ? opened.value : await reader.read(FIRST_PAGE);
 		let ids = idsOf(page.items);
 		let seenOrder = orderOf(ids) ?? mark?.order ?? 'oldest';
 		if (seenOrder !== 'oldest' && !isFirst(page.ref)) {
-			reader = open(false);
+			reader = open();
 			page = await reader.read(FIRST_PAGE);
 			ids = idsOf(page.items);
 			seenOrder = orderOf(ids) ?? seenOrder;
 		}
-		if (seenOrder === 'oldest' && mark && !isFirst(page.ref) && (ids.length === 0 || Math.min(...ids) > floor)) {
-			// Records deleted before the band moved it back: look a page or two back for the floor (by number; a cursor
-			// cannot step back), else read the list from the top.
+		// Records deleted before the band moved it back a page (by number: a page that a cursor names starts after a fixed
+		// record, so nothing moves it): look a page or two back for the floor, else read the list from the top.
+		const firstHere = ids.length > 0 ? Math.min(...ids) : Infinity;
+		if (seenOrder === 'oldest' && mark && page.ref.page !== undefined && !isFirst(page.ref) && firstHere > (mark.fromFirst ?? floor)) {
 			({ reader, page } = await stepBack(page.ref.page));
 		}
 		if (seenOrder === 'oldest' && !mark && page.lastPage !== undefined && page.ref.page !== undefined && page.lastPage > page.ref.page) {
@@ -219,19 +226,22 @@ export async function scanById(open: OpenList, given: IdMark | LegacyIdMark | un
 		// Not in the order it seemed: read it whole from the top.
 		pages = [];
 		records.clear();
-		reader = open(false);
+		reader = open();
 		return (await readOn(reader, await reader.read(FIRST_PAGE), 'none')) as Order;
 	}
 
-	/** From a page below the floor: at most STEPS_BACK pages back by number, else the first page; and its reader. */
-	async function stepBack(from: number | undefined): Promise<{ reader: ListReader<IDataObject>; page: ListPage<IDataObject> }> {
-		const reader = open(false);
-		for (let back = (from ?? 1) - 1; back >= 1 && back >= (from ?? 1) - STEPS_BACK; back--) {
-			const page = await reader.read(pageRef(back));
+	/**
+	 * From a page past the floor: at most STEPS_BACK pages back by number, else the first page; with a new reader to go
+	 * on from it (the pages stepped over are read again).
+	 */
+	async function stepBack(from: number): Promise<{ reader: ListReader<IDataObject>; page: ListPage<IDataObject> }> {
+		const looking = open();
+		for (let back = from - 1; back >= 1 && back >= from - STEPS_BACK; back--) {
+			const page = await looking.read(pageRef(back));
 			const here = idsOf(page.items);
-			if (back === 1 || (here.length > 0 && Math.min(...here) <= floor)) return { reader, page };
+			if (back === 1 || (here.length > 0 && Math.min(...here) <= floor)) return { reader: open(), page };
 		}
-		const top = open(false);
+		const top = open();
 		return { reader: top, page: await top.read(FIRST_PAGE) };
 	}
 
@@ -278,22 +288,24 @@ export async function scanById(open: OpenList, given: IdMark | LegacyIdMark | un
 			const kept = [...new Set([...band, ...readIds.filter((id) => id > base && !held.has(id))])].sort((a, b) => b - a);
 			let rank = 0;
 			let raised = base;
-			const seen: number[] = [];
 			for (const id of kept) {
 				// What this check found stays for the next to read over again; older IDs beyond the band go under the floor.
-				if (mark && isNew(id)) seen.push(id);
-				else if (rank++ < BAND) seen.push(id);
-				else raised = Math.max(raised, id);
+				if (mark && isNew(id)) continue;
+				if (rank++ >= BAND) raised = Math.max(raised, id);
 			}
 			const heldFloor = held.size > 0 ? Math.min(...held) - 1 : Infinity;
 			const newFloor = Math.min(raised, heldFloor);
-			const band2 = seen.filter((id) => id > newFloor);
+			// Every ID above the floor stays in the band (a held record can keep the floor below IDs past the band's size).
+			const band2 = kept.filter((id) => id > newFloor);
 			const result: IdMark = { floor: newFloor, seen: band2, order: order ?? 'oldest' };
 			if ((sorted ?? mark?.sorted) !== undefined) result.sorted = sorted ?? mark?.sorted;
 			if (order === 'oldest') {
 				// Where the band starts: the first page read with an ID above the floor.
 				const start = pages.find(({ ids }) => ids.some((id) => id > newFloor)) ?? pages[pages.length - 1];
-				if (start && !isFirst(start.ref)) result.from = start.ref.query;
+				if (start && !isFirst(start.ref)) {
+					result.from = start.ref.query;
+					if (start.ids.length > 0) result.fromFirst = Math.min(...start.ids);
+				}
 			}
 			return result;
 		}
@@ -301,40 +313,56 @@ export async function scanById(open: OpenList, given: IdMark | LegacyIdMark | un
 }
 
 /**
- * Reads the list newest first, asked for by a sorted search, until `enough` says the pages reach the mark: `whole` or
- * `enough` (how far it read) when every answer was newest first (`order` judges a page, after the page before it), with
- * the pages noted; false when an answer was not, or the API refused the sort (the caller then reads it unsorted).
+ * Reads the list newest first, asked for by a sorted search, until `enough` says the pages reach the mark. `read` says
+ * how far it got (`whole`, `enough`), with the pages noted, or is undefined when the answers cannot be trusted (the
+ * caller then reads the list unsorted); `sorted` is what was learnt: true once the sort is seen applied, false when the
+ * API refuses it or answers in another order, undefined when this read could not tell. `order` judges a page after the
+ * page before it. To `prove` the sort (the first time), the same search is asked oldest first too: an API that ignores
+ * the sort answers both the same way, even where its own order looks newest first by chance.
  */
 async function readSorted(
 	open: OpenList,
 	note: (page: ListPage<IDataObject>) => unknown,
 	enough: (ids: number[]) => boolean,
+	prove: boolean,
 	order: (page: ListPage<IDataObject>, before?: ListPage<IDataObject>) => Order | undefined,
-): Promise<'whole' | 'enough' | false> {
-	const reader = open(true);
+): Promise<{ read?: 'whole' | 'enough'; sorted?: boolean }> {
+	const reader = open('desc');
 	const first = await settle(reader.read(FIRST_PAGE));
-	if (!first.ok && isRefusal(first.error)) return false;
+	if (!first.ok && isRefusal(first.error)) return { sorted: false };
 	if (!first.ok) throw first.error;
-	let before: ListPage<IDataObject> | undefined;
-	/** Whether the page keeps the order, and how far the read has come. */
-	const visit = (page: ListPage<IDataObject>): 'whole' | 'enough' | 'go' | false => {
-		const seen = order(page, before);
-		const next = reader.after(page);
-		// A page that cannot tell (one record, or all at one time) is believed only as the list's last page.
-		if (seen === 'oldest' || seen === 'none' || (seen === undefined && next !== undefined)) return false;
+	const page1 = first.value;
+	const seen = order(page1);
+	const more = reader.after(page1) !== undefined;
+	if (seen === 'oldest' || seen === 'none') return { sorted: false };
+	// One page that is the whole list: read, whatever its order; nothing learnt of the sort.
+	if (!more) {
+		note(page1);
+		return { read: 'whole' };
+	}
+	// A page that cannot tell (one record, or all at one time) is not believed.
+	if (seen === undefined) return {};
+	let sorted: boolean | undefined = prove ? undefined : true;
+	if (prove) {
+		const other = await settle(open('asc').read(FIRST_PAGE));
+		if (!other.ok && isRefusal(other.error)) return { sorted: false };
+		if (!other.ok) throw other.error;
+		const same = idsOf(other.value.items).join() === idsOf(page1.items).join();
+		if (same || order(other.value) !== 'oldest') return { sorted: false };
+		sorted = true;
+	}
+	let before = page1;
+	note(page1);
+	if (enough(idsOf(page1.items))) return { read: 'enough', sorted };
+	for await (const page of reader.pages(reader.after(page1))) {
+		// Out of order after the first page: a record moved while the pages were read. This read is not trusted.
+		if (order(page, before) !== 'newest' && order(page, before) !== undefined) return { sorted };
 		note(page);
 		before = page;
-		return next === undefined ? 'whole' : enough(idsOf(page.items)) ? 'enough' : 'go';
-	};
-	let step = visit(first.value);
-	const next = reader.after(first.value);
-	if (step === 'go' && next !== undefined) {
-		for await (const page of reader.pages(next)) {
-			step = visit(page);
-			if (step !== 'go') break;
-		}
+		if (reader.after(page) === undefined) return { read: 'whole', sorted };
+		if (enough(idsOf(page.items))) return { read: 'enough', sorted };
 	}
-	return step === 'go' ? 'whole' : step;
+	return { read: 'whole', sorted };
 }
 
 /** A 4xx other than 401/403/429: the API does not take the sort (A14). */
@@ -379,9 +407,13 @@ export async function scanByTime(
 	const byTime = (page: ListPage<IDataObject>, before?: ListPage<IDataObject>): Order | undefined => {
 		const times = [...(before ? timesOf(before).slice(-1) : []), ...timesOf(page)];
 		if (times.every((at) => at === times[0])) return undefined;
-		return times.every((at, i) => i === 0 || times[i - 1] >= at) ? 'newest' : 'none';
+		if (times.every((at, i) => i === 0 || times[i - 1] >= at)) return 'newest';
+		return times.every((at, i) => i === 0 || times[i - 1] <= at) ? 'oldest' : 'none';
 	};
+	/** What this check learnt of the sorted read (undefined: nothing). */
 	let sorted: boolean | undefined;
+	/** Whether the sorted read was used. */
+	let trusted = false;
 	/** Whether the whole list was read (records without a time not in it are gone from it). */
 	let whole = false;
 	if (trySorted) {
@@ -393,15 +425,16 @@ export async function scanByTime(
 			const from = mark ? start : Math.max(...times) - ([...all.values()].some(({ day }) => day) ? DAY_WINDOW_MS : WINDOW_MS);
 			return Math.min(...times) < from;
 		};
-		const read = await readSorted(open, note, reached, byTime);
-		sorted = read !== false;
-		whole = read === 'whole';
-		if (!sorted) all.clear();
+		const read = await readSorted(open, note, reached, mark?.sorted === undefined, byTime);
+		sorted = read.sorted;
+		whole = read.read === 'whole';
+		trusted = read.read !== undefined;
+		if (!trusted) all.clear();
 	}
-	if (!sorted) {
+	if (!trusted) {
 		any = false;
 		whole = true;
-		for await (const page of open(false).pages()) note(page);
+		for await (const page of open().pages()) note(page);
 	}
 	const untimed = new Set(mark && Array.isArray(mark.untimed) ? mark.untimed : []);
 	const fresh: Array<{ id: number; at: number; record: IDataObject }> = [];
@@ -423,7 +456,8 @@ export async function scanByTime(
 		mark: (held = new Set<number>()) => {
 			const nextSeen = new Map(seen);
 			const untimedNow = new Set<number>();
-			let day = false;
+			// Once the API is seen writing days, the window stays a day wide (an empty answer must not narrow it).
+			let day = mark?.day === true;
 			for (const [id, { at, day: isDayOnly }] of all) {
 				if (held.has(id)) continue;
 				if (at === undefined) untimedNow.add(id);
@@ -435,12 +469,15 @@ export async function scanByTime(
 			const newest = believable.length > 0 ? Math.max(...believable) : undefined;
 			const width = day ? DAY_WINDOW_MS : WINDOW_MS;
 			// The window never moves back.
-			const from = newest === undefined ? Math.min(start, now) : Math.max(start, newest - width);
+			// A record held back for the next check keeps the window open for it.
+			const heldTimes = [...held].map((id) => all.get(id)?.at).filter((at): at is number => at !== undefined);
+			const from = Math.min(newest === undefined ? Math.min(start, now) : Math.max(start, newest - width), ...heldTimes);
 			const kept = [...nextSeen.entries()].filter(([, at]) => at >= from).sort((a, b) => b[1] - a[1]).slice(0, MAX_SEEN);
 			// Records without a time: those in the list now (a record gone from it is forgotten); an empty answer forgets nothing.
 			const untimedNext = any && whole ? [...untimedNow] : [...new Set([...untimed, ...untimedNow])];
 			const next: TimeMark = { from: Number.isFinite(from) ? from : 0, seen: kept, untimed: untimedNext.filter((id) => !held.has(id)).slice(-50_000) };
 			if ((sorted ?? mark?.sorted) !== undefined) next.sorted = sorted ?? mark?.sorted;
+			if (day) next.day = true;
 			return next;
 		},
 	};

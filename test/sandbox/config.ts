@@ -32,10 +32,11 @@ export interface SandboxConfig {
 	 */
 	errorStyle: 'documented' | 'plain' | 'list';
 	/**
-	 * `full` Laravel envelope; `links` or `meta` only; `bare` ({data} alone); `list` (the records as a JSON list, no
+	 * `full` Laravel envelope; `links` or `meta` only; `simple` (Laravel's simple paginator's `meta` alone: the page and
+	 * its size, no page count, no links); `bare` ({data} alone); `list` (the records as a JSON list, no
 	 * object around them), so every way to find a list's end, and every place its records may be, is tested.
 	 */
-	envelope: 'full' | 'links' | 'meta' | 'bare' | 'list';
+	envelope: 'full' | 'links' | 'meta' | 'simple' | 'bare' | 'list';
 	/**
 	 * How a list pages (the reference says to follow `links.next`, "cursor-style pagination": docs/referral-factory-api.md,
 	 * A6): by `pages` (Laravel's length-aware paginator: `page` honoured, `meta.last_page`) or by `cursor` (Laravel's

@@ -81,6 +81,9 @@ export function createApi(store: Store, rewards: Rewards, webhooks: Webhooks, co
 		const envelope = config.envelope;
 		if (envelope === 'bare') return new HttpAnswer(200, { data });
 		if (envelope === 'list') return new HttpAnswer(200, data);
+		if (envelope === 'simple') {
+			return new HttpAnswer(200, { data, meta: { current_page: page, from: data.length ? from + 1 : null, path: `${origin()}/api/v2${path}`, per_page: perPage, to: data.length ? from + data.length : null } });
+		}
 		return new HttpAnswer(200, {
 			data,
 			links: envelope === 'meta' ? undefined : {

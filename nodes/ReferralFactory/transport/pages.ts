@@ -21,10 +21,14 @@ export const MAX_PAGE_SIZE = 250;
 /** The most pages one read takes (500,000 records at 250 a page): a bound on what a list the node misreads can cost. */
 export const MAX_PAGES = 2000;
 
+const ISSUES = 'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/issues';
+
 /** Where a page is: its number when pages are numbered, and the query that asks for it (`page`, or a `cursor`). */
 export interface PageRef {
 	page?: number;
 	query: Record<string, string>;
+	/** A next link the reader cannot follow (it names the page by its path, not its query). */
+	unfollowable?: true;
 }
 
 export const pageRef = (page: number): PageRef => ({ page, query: { page: String(page) } });
@@ -68,7 +72,8 @@ export function refFromLink(link: string): PageRef | undefined {
 	}
 	const query: Record<string, string> = {};
 	for (const [key, value] of url.searchParams) if (key !== 'per_page') query[key] = value;
-	if (Object.keys(query).length === 0) return undefined;
+	// A link that says where the next page is by its path alone cannot be followed without following its host.
+	if (Object.keys(query).length === 0) return { query, unfollowable: true };
 	const page = query.cursor === undefined ? wholeNumber(query.page) : undefined;
 	return page === undefined ? { query } : { page, query };
 }
@@ -181,6 +186,12 @@ export class ListReader<T> {
 				description: 'The node stops there to keep within the API token\'s limit. Use a Limit or a filter to read less of it.',
 			});
 		}
+		if (ref.unfollowable) {
+			throw new NodeOperationError(this.client.node, `Referral Factory's list ${this.method} ${this.path} names its next page in a way the node cannot follow${this.suffix()}`, {
+				itemIndex: this.request.itemIndex,
+				description: `Its \`links.next\` has no query (no page number or cursor). Nothing was output for this item, rather than part of the list. Please report it at ${ISSUES}.`,
+			});
+		}
 		this.pagesRead++;
 		const qs = { ...(this.request.qs ?? {}), per_page: this.pageSize, ...ref.query };
 		const page = parsePage<T>(await this.client.request(this.method, this.path, { ...this.request, qs }), ref);
@@ -190,7 +201,7 @@ export class ListReader<T> {
 			if (earlier !== undefined) {
 				throw new NodeOperationError(this.client.node, `Referral Factory answered ${this.method} ${this.path} with a page it had sent already${this.suffix()}`, {
 					itemIndex: this.request.itemIndex,
-					description: `Asked for ${describe(ref)}, it sent the records of ${earlier} again, so the list does not page the way the node expects. The node stopped reading rather than ask again and again (which could get this IP blocked). Please report it, with the node's settings, at https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/issues.`,
+					description: `Asked for ${describe(ref)}, it sent the records of ${earlier} again, so the list does not page the way the node expects. The node stopped reading rather than ask again and again (which could get this IP blocked). Please report it, with the node's settings, at ${ISSUES}.`,
 				});
 			}
 			this.fingerprints.set(key, describe(ref));
@@ -206,7 +217,7 @@ export class ListReader<T> {
 		const full = this.fullPage;
 		this.fullPage = Math.max(this.fullPage, page.items.length);
 		if (page.next === undefined) return undefined;
-		if (page.guessed && (page.items.length >= this.pageSize ? false : page.items.length < full)) return undefined;
+		if (page.guessed && page.items.length < Math.min(this.pageSize, full)) return undefined;
 		return page.next;
 	}
 
@@ -254,37 +265,51 @@ export async function requestAllItems<T>(
 		keep?: (item: T) => boolean;
 	},
 ): Promise<T[]> {
-	const { returnAll, limit = 50, concurrency = 1, keep = () => true, ...request } = options;
+	const { returnAll, limit = 50, concurrency = 1, keep, ...request } = options;
 	const wanted = returnAll ? Infinity : Math.max(0, Math.floor(limit));
 	if (wanted === 0) return [];
-	const reader = new ListReader<T>(client, method, path, { ...request, pageSize: Math.min(MAX_PAGE_SIZE, wanted) });
+	let reader = new ListReader<T>(client, method, path, { ...request, pageSize: Math.min(MAX_PAGE_SIZE, wanted) });
 	const collected: T[] = [];
 	const taken = new Set<string>();
 	const take = (items: T[]) => {
 		for (const item of items) {
 			const key = keyOf(item);
-			if (!keep(item) || (key !== undefined && taken.has(key))) continue;
+			if ((keep && !keep(item)) || (key !== undefined && taken.has(key))) continue;
 			if (key !== undefined) taken.add(key);
 			collected.push(item);
 		}
 	};
 
-	const first = await reader.read(FIRST_PAGE);
+	let first = await reader.read(FIRST_PAGE);
 	take(first.items);
+	if (keep && collected.length < first.items.length && reader.pageSize < MAX_PAGE_SIZE && collected.length < wanted) {
+		// The API did not apply a filter the records are checked for: pages the size of the Limit could take hundreds of
+		// requests to fill it, so the list is read again in pages as large as the API allows (records taken once).
+		reader = new ListReader<T>(client, method, path, { ...request, pageSize: MAX_PAGE_SIZE });
+		first = await reader.read(FIRST_PAGE);
+		take(first.items);
+	}
 	let next = reader.after(first);
 	if (next?.page === 2 && first.numbered && first.lastPage !== undefined && concurrency > 1 && collected.length < wanted) {
 		const served = first.perPage ?? Math.max(first.items.length, 1);
 		const last = Math.min(first.lastPage, Math.ceil(wanted / served));
 		const pages: Array<ListPage<T>> = [];
 		let claimed = 2;
+		// No page is asked for once one has failed, come back empty or said it is the last (a page count that was wrong).
+		let end = last;
 		const worker = async () => {
-			while (claimed <= last) {
+			while (claimed <= end) {
 				const number = claimed++;
-				pages[number - 2] = await reader.read(pageRef(number));
+				const page = await reader.read(pageRef(number)).catch((error: unknown) => {
+					end = 0;
+					return Promise.reject(error);
+				});
+				pages[number - 2] = page;
+				if (page.items.length === 0 || page.next === undefined) end = Math.min(end, number);
 			}
 		};
 		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, last - 1)) }, worker));
-		for (const page of pages) {
+		for (const page of pages.slice(0, end - 1)) {
 			take(page.items);
 			next = reader.after(page);
 		}

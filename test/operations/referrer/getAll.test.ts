@@ -59,7 +59,7 @@ describe('Referrer → Get Many', () => {
 		expect(new Set(t.sandbox.store.users.map((u) => u.type))).toEqual(new Set(['person_referring', 'person_invited']));
 	});
 
-	it('an API that ignores the type filter: Limit still gives N referrers, reading further pages for them', async () => {
+	it('an API that ignores the type filter: Limit still gives N referrers, reading the list again in full pages', async () => {
 		const found = t.sandbox.store.findCampaign('1')!;
 		// Referrer, lead, referrer, lead …: every page of the unfiltered answer is half leads.
 		for (let i = 0; i < 10; i++) {
@@ -75,7 +75,24 @@ describe('Referrer → Get Many', () => {
 		});
 
 		expect(items.map((item) => item.json.email)).toEqual(['r0@example.com', 'r1@example.com', 'r2@example.com', 'r3@example.com']);
-		expect((await t.client.requests()).map((r) => r.query.page)).toEqual(['1', '2']);
+		// A page of 4 held leads: the filter was not applied, so the list is read again 250 at a time.
+		expect((await t.client.requests()).map((r) => `${r.query.page}/${r.query.per_page}`)).toEqual(['1/4', '1/250']);
+	});
+
+	it('an API that ignores the type filter, with hundreds of the other kind first: a small Limit costs a few requests, not hundreds', async () => {
+		const found = t.sandbox.store.findCampaign('1')!;
+		const referrers = seed(600, 1, 'r');
+		const leads = [0, 1].map((i) => t.sandbox.store.createUser({ campaign: found, firstName: `L ${i}`, email: `l${i}@example.com`, meta: [], promotion: false, referrer: referrers[i] }));
+		await t.client.configure({ searchIgnores: ['type'] });
+
+		const { items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('lead', 'getAll', { returnAll: false, limit: 2 }),
+			input: [{}],
+		});
+
+		expect(items.map((item) => item.json.id)).toEqual(leads.map((l) => l.id));
+		expect((await t.client.requests()).length).toBeLessThanOrEqual(4);
 	});
 
 	it('Limit returns the first N and asks for no more', async () => {

@@ -63,13 +63,13 @@ export const getAll = defineOperation({
 		const campaigns =
 			request.status === undefined
 				? await requestAllItems<ApiCampaign>(client, 'GET', '/campaigns', paging)
-				: (
-						await requestAllItems<ApiCampaign>(client, 'POST', '/campaigns/search', {
-							...paging,
-							idempotent: true,
-							body: { filters: { value: [{ field: 'status', value: request.status, operator: '=' }], operator: 'AND' } },
-						})
-					).filter((campaign) => campaign?.status === undefined || campaign.status === request.status);
+				: await requestAllItems<ApiCampaign>(client, 'POST', '/campaigns/search', {
+						...paging,
+						idempotent: true,
+						body: { filters: { value: [{ field: 'status', value: request.status, operator: '=' }], operator: 'AND' } },
+						// Checked again on every record, so a Limit still gives that many where the API ignores the filter.
+						keep: (campaign) => campaign?.status === undefined || campaign.status === request.status,
+					});
 		if (!request.simplify) return campaigns;
 		return request.analytics
 			? campaigns.map((campaign) => ({ ...simplifyCampaign(campaign), analytics: simplifyAnalytics(campaign, CAMPAIGN_ANALYTICS) }))

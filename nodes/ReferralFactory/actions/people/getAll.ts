@@ -63,12 +63,15 @@ export function getManyPeople(role: Role) {
 		prepare(itemIndex) {
 			const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 			const rules: IDataObject[] = [{ field: 'type', value: apiType, operator: '=' }];
+			let campaignId: string | undefined;
+			let email: string | undefined;
 			if (filters.campaignId !== undefined && filters.campaignId !== '') {
-				const campaignId = requireCampaignId(this, filters.campaignId, itemIndex, 'Filters › Campaign Name or ID');
-				rules.push({ field: 'campaign_id', value: String(campaignId), operator: '=' });
+				campaignId = String(requireCampaignId(this, filters.campaignId, itemIndex, 'Filters › Campaign Name or ID'));
+				rules.push({ field: 'campaign_id', value: campaignId, operator: '=' });
 			}
 			if (filters.email !== undefined && filters.email !== '') {
-				rules.push({ field: 'email', value: requireEmail(this, filters.email, itemIndex, 'Filters › Email'), operator: '=' });
+				email = requireEmail(this, filters.email, itemIndex, 'Filters › Email');
+				rules.push({ field: 'email', value: email, operator: '=' });
 			}
 			let qualified: boolean | undefined;
 			if (filters.qualification !== undefined && filters.qualification !== '') {
@@ -81,6 +84,8 @@ export function getManyPeople(role: Role) {
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			return {
 				qualified,
+				campaignId,
+				email: email?.toLowerCase(),
 				body: { filters: { value: rules, operator: 'AND' } },
 				returnAll,
 				limit: returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number),
@@ -99,7 +104,11 @@ export function getManyPeople(role: Role) {
 				concurrency: client.settings.concurrency,
 				// Checked again on every record, and the Limit counts only those that pass: an API that ignores a filter
 				// costs more pages, never fewer results.
-				keep: (user) => (user?.type === undefined || user.type === apiType) && (request.qualified === undefined || isQualified(user) === request.qualified),
+				keep: (user) =>
+					(user?.type === undefined || user.type === apiType) &&
+					(request.qualified === undefined || isQualified(user) === request.qualified) &&
+					(request.campaignId === undefined || user?.campaign_id === undefined || String(user.campaign_id) === request.campaignId) &&
+					(request.email === undefined || String(user?.email ?? '').toLowerCase() === request.email),
 			});
 			if (!request.simplify) return people;
 			return request.analytics ? people.map((user) => ({ ...simplifyUser(user), analytics: simplifyAnalytics(user, USER_ANALYTICS) })) : people.map(simplifyUser);
