@@ -9,26 +9,18 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { ApiClient, requestAllItems } from '../nodes/ReferralFactory/transport';
 import { runReferralFactoryNode } from './helpers/engine';
-import { PollingWorkflow } from './helpers/polling';
+import { apiRequestsOf, PollingWorkflow, publishedPoll } from './helpers/polling';
 import { operationParameters, useSandbox } from './helpers/setup';
 import { runInEngine } from './helpers/transport-node';
 
 const t = useSandbox();
+const published = async (parameters: INodeParameters) => await publishedPoll(t, parameters);
+const apiRequests = async (check: () => Promise<unknown>) => await apiRequestsOf(t, check);
 const campaign = { __rl: true, mode: 'list', value: '1' };
 const ids = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json.id);
 const rewardIds = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => (item.json.reward as IDataObject).id);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-async function published(parameters: INodeParameters): Promise<PollingWorkflow> {
-	const wf = new PollingWorkflow(parameters, t.credential);
-	expect(await wf.poll()).toBeNull();
-	return wf;
-}
-async function apiRequests(check: () => Promise<unknown>) {
-	await t.client.clearRequests();
-	await check();
-	return (await t.client.requests()).filter((request) => request.path.startsWith('/api/'));
-}
 function person(referrer?: ReturnType<typeof t.sandbox.store.createUser>) {
 	const c = t.sandbox.store.findCampaign('1')!;
 	return t.sandbox.store.createUser({ campaign: c, firstName: 'P', email: `p${Math.random()}@example.com`, meta: [], promotion: false, referrer });

@@ -8,7 +8,9 @@ import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, ListReader } from '../ReferralFactory/transport';
 import { deliveryItem } from '../ReferralFactoryTrigger/payload';
 import { EVENT_OF, POLL_EVENT_NAMES, properties, type PollEvent } from './description';
-import { idOf, scanById, scanByTime, timeOf, type IdMark, type OpenList, type Scan, type TimeMark } from './scan';
+import { idOf, timeOf, type IdMark, type OpenList, type Scan, type TimeMark } from './scan';
+import { scanById } from './scan-by-id';
+import { scanByTime } from './scan-by-time';
 
 /** One list the event is read from, and how its records are judged. */
 interface Source {

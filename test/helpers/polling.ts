@@ -10,6 +10,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { additionalData } from './engine';
 import { CREDENTIAL_NAME, nodeTypes, POLLING_TRIGGER_TYPE, pollingTriggerNode } from './package-types';
+import type { TestContext } from './setup';
 
 let workflows = 0;
 
@@ -67,4 +68,18 @@ export class PollingWorkflow {
 	restart(): void {
 		this.workflow = this.make(JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject);
 	}
+}
+
+/** A published polling trigger after its first check, which only notes where the lists stand and starts nothing. */
+export async function publishedPoll(t: TestContext, parameters: INodeParameters): Promise<PollingWorkflow> {
+	const wf = new PollingWorkflow(parameters, t.credential);
+	expect(await wf.poll()).toBeNull();
+	return wf;
+}
+
+/** The requests `check` sent to the API (not to the sandbox's control routes). */
+export async function apiRequestsOf(t: TestContext, check: () => Promise<unknown>) {
+	await t.client.clearRequests();
+	await check();
+	return (await t.client.requests()).filter((request) => request.path.startsWith('/api/'));
 }

@@ -6,28 +6,18 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { PollingWorkflow } from '../helpers/polling';
+import { apiRequestsOf, publishedPoll } from '../helpers/polling';
 import { useSandbox } from '../helpers/setup';
 
 const t = useSandbox();
+const published = async (parameters: INodeParameters) => await publishedPoll(t, parameters);
+const apiRequests = async (check: () => Promise<unknown>) => await apiRequestsOf(t, check);
 
 const campaign = { __rl: true, mode: 'list', value: '1' };
 const ids = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json.id);
 const rewardIds = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => (item.json.reward as IDataObject).id);
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 const DAY = 86_400_000;
-
-async function published(parameters: INodeParameters): Promise<PollingWorkflow> {
-	const wf = new PollingWorkflow(parameters, t.credential);
-	expect(await wf.poll()).toBeNull();
-	return wf;
-}
-
-async function apiRequests(check: () => Promise<unknown>) {
-	await t.client.clearRequests();
-	await check();
-	return (await t.client.requests()).filter((request) => request.path.startsWith('/api/'));
-}
 
 /** A referrer and `count` leads of theirs in campaign 1, straight into the store. */
 function leads(count: number) {

@@ -5,22 +5,17 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { RECIPIENT_ATTEMPTS } from '../../nodes/ReferralFactoryPollingTrigger/ReferralFactoryPollingTrigger.node';
-import { PollingWorkflow } from '../helpers/polling';
+import { apiRequestsOf, PollingWorkflow, publishedPoll } from '../helpers/polling';
 import { useSandbox } from '../helpers/setup';
 import { TriggerWorkflow } from '../helpers/trigger';
 
 const t = useSandbox();
+const published = async (parameters: INodeParameters) => await publishedPoll(t, parameters);
+const requestsOf = async (check: () => Promise<unknown>) => await apiRequestsOf(t, check);
 
 const campaign = (id = '1') => ({ __rl: true, mode: 'list', value: id });
 const ids = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => item.json.id);
 const rewardIds = (items: INodeExecutionData[] | null) => (items ?? []).map((item) => (item.json.reward as IDataObject).id);
-
-/** The requests one check sent to the API (not the sandbox's control routes). */
-async function requestsOf(check: () => Promise<unknown>) {
-	await t.client.clearRequests();
-	await check();
-	return (await t.client.requests()).filter((request) => request.path.startsWith('/api/'));
-}
 
 async function referrer(n: number, campaignId = 1) {
 	return await t.client.createUser({ campaign_id: campaignId, first_name: `Ref ${n}`, email: `ref${n}@example.com` });
@@ -28,13 +23,6 @@ async function referrer(n: number, campaignId = 1) {
 
 async function lead(n: number, of: { code: string }, campaignId = 1) {
 	return await t.client.createUser({ campaign_id: campaignId, first_name: `Lead ${n}`, email: `lead${n}@example.com`, referrer: { field: 'code', value: of.code } });
-}
-
-/** A published trigger after its first check (which only notes where the lists stand). */
-async function published(parameters: INodeParameters): Promise<PollingWorkflow> {
-	const wf = new PollingWorkflow(parameters, t.credential);
-	expect(await wf.poll()).toBeNull();
-	return wf;
 }
 
 describe('Referral Factory Polling Trigger: new people', () => {
