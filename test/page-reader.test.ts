@@ -51,6 +51,30 @@ describe('Return All, whatever way Referral Factory pages', () => {
 		expect((await t.client.stats()).maxInFlight).toBe(1);
 	});
 
+	it('a cursor given only in meta.next_cursor (no links): every record once, one request per page', async () => {
+		const referrers = seed(620);
+		await t.client.configure({ pagination: 'cursor', envelope: 'meta' });
+
+		const { items, error } = await getAllReferrers();
+
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.id)).toEqual(referrers.map((r) => r.id));
+		const asked = await searches();
+		expect(asked.map((r) => r.query.cursor === undefined)).toEqual([true, false, false]);
+	});
+
+	it('a links.next that names the next page by its path alone: an error naming the endpoint, not a silent end', async () => {
+		seed(300);
+		const data = t.sandbox.store.users.slice(0, 250).map((u) => t.sandbox.store.present(u));
+		await t.client.addFault({ method: 'POST', path: '/users/search', status: 200, body: { data, links: { next: `${t.sandbox.baseUrl}/users/search/page/2` } }, times: 1 });
+
+		const { items, error } = await getAllReferrers();
+
+		expect(items).toEqual([]);
+		expect(error?.message).toBe("Referral Factory's list POST /users/search names its next page in a way the node cannot follow [item 0]");
+		expect(await searches()).toHaveLength(1);
+	});
+
 	it.each([
 		['meta.per_page and links', 100, 'full'],
 		['links.next only', 100, 'links'],

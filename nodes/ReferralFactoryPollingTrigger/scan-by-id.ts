@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { settle } from '../ReferralFactory/helpers/settle';
-import { FIRST_PAGE, pageRef, type ListPage, type ListReader, type PageRef } from '../ReferralFactory/transport/pages';
+import { FIRST_PAGE, pageRef, refOfQuery, type ListPage, type ListReader, type PageRef } from '../ReferralFactory/transport/pages';
 import { idOf, idsOf, isRefusal, orderOf, readSorted, type IdMark, type LegacyIdMark, type OpenList, type Order, type Scan } from './scan';
 
 /** How many pages back a check looks for the floor after records before it were deleted, before it reads from the top. */
@@ -33,9 +33,7 @@ function upgrade(mark: IdMark | LegacyIdMark | undefined): IdMark | undefined {
 const isFirst = (ref: PageRef) => ref === FIRST_PAGE || ref.page === 1;
 
 function refOf(query: Record<string, string> | undefined): PageRef {
-	if (!query) return FIRST_PAGE;
-	const page = query.cursor === undefined ? Number(query.page) : NaN;
-	return Number.isSafeInteger(page) && page > 0 ? pageRef(page) : { query };
+	return query ? refOfQuery(query) : FIRST_PAGE;
 }
 
 

@@ -119,6 +119,17 @@ describe('Referral Factory Polling Trigger: new people', () => {
 		expect(wf.staticData.marks).toEqual({ newReferrer: { floor: users[549], seen: users.slice(550).reverse(), from: { page: '3' }, fromFirst: users[500], order: 'oldest', sorted: false } });
 	});
 
+	it('a mark saved by the version before the band ({id, page}) carries on: who came after it, once', async () => {
+		await t.client.seed(1, 300);
+		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
+		const users = (await t.client.users()).map((u) => u.id);
+		wf.staticData.marks = { newReferrer: { id: users[299], page: 2 } };
+		const added = [await referrer(1), await referrer(2)];
+
+		expect(ids(await wf.poll())).toEqual(added.map((r) => r.id));
+		expect(await wf.poll()).toBeNull();
+	});
+
 	it('a restart (the static data reloaded as saved) neither repeats nor skips what came while n8n was down', async () => {
 		const wf = await published({ event: 'newReferrer', campaignId: campaign() });
 		const first = await referrer(1);

@@ -2,3 +2,4 @@ export * from './client';
 export { apiPath, backoffMs, surfaceUrl } from './http';
 export { describeApiError, fieldMessages } from './errors';
 export * from './pages';
+export { requestAllItems } from './all-items';
