@@ -30,6 +30,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** n8n's every-minute schedule plus the time a check and its execution take. */
 const ONE_POLL_MS = 75_000;
+/**
+ * How long an event may take to arrive: two polls. Each trigger polls at a second of the minute of its own, and on a
+ * busy machine n8n (2.41) now and then starts one a minute late: seen in CI and here, one of the five triggers
+ * started its record at the next minute's check, once. Exactly once is what is checked, not the minute.
+ */
+const ARRIVAL_MS = 2 * ONE_POLL_MS;
 
 async function api(sandbox: Sandbox, method: string, path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
 	const response = await fetch(`${sandbox.baseUrl}${path}`, {
@@ -114,7 +120,7 @@ export async function pollingChecks(
 			expected['New Lead'].push(first.lead);
 			expected['Lead Qualified'].push(first.lead);
 			expected['Reward Due'].push(...first.due);
-			await until('the executions', arrived, ONE_POLL_MS, sandbox);
+			await until('the executions', arrived, ARRIVAL_MS, sandbox);
 			const now = seen(sandbox);
 			assert.deepEqual(
 				TRIGGERS.map((trigger) => [trigger, sorted(now[trigger])]),
@@ -131,7 +137,7 @@ export async function pollingChecks(
 			const reward = sandbox.rewards.earned.find((r) => r.recipient_id !== before.lead && r.metric === 'amount' && r.state === 'due' && !expected['Reward Issued'].includes(r.id))!;
 			await api(sandbox, 'POST', `/rewards/issue/${reward.id}`);
 			expected['Reward Issued'].push(reward.id);
-			await until('the execution', arrived, ONE_POLL_MS, sandbox);
+			await until('the execution', arrived, ARRIVAL_MS, sandbox);
 			const [issued] = polled(sandbox).filter((entry) => entry.trigger === 'Reward Issued');
 			assert.deepEqual([issued.item.event, issued.item.reward?.id], ['reward_issued', reward.id]);
 		});
@@ -147,7 +153,7 @@ export async function pollingChecks(
 			expected['Reward Due'].push(...second.due);
 			expected['Reward Issued'].push(coupon.id);
 			n8n = await startN8n(installed, env, port);
-			await until('the executions after the restart', arrived, ONE_POLL_MS, sandbox);
+			await until('the executions after the restart', arrived, ARRIVAL_MS, sandbox);
 			await sleep(ONE_POLL_MS);
 			const now = seen(sandbox);
 			assert.deepEqual(
