@@ -37,13 +37,6 @@ const WRITES: Array<{
 		state: async (f) => expect((await t.client.rewards()).find((r) => r.id === f.amount.id)).toMatchObject({ state: 'issued', payouts: 1 }),
 	},
 	{
-		name: 'Reward → Cancel',
-		parameters: (f) => operationParameters('reward', 'cancel', { rewardId: String(f.coupon.id) }),
-		first: 'cancelled',
-		again: 'gone',
-		state: async (f) => expect((await t.client.rewards()).map((r) => r.id)).not.toContain(f.coupon.id),
-	},
-	{
 		name: 'Lead → Unqualify',
 		parameters: (f) => operationParameters('lead', 'unqualify', { leadId: { __rl: true, mode: 'code', value: f.lead.code } }),
 		first: 'unqualified',
@@ -86,6 +79,20 @@ describe('every write run twice on the same input', () => {
 		await state(fixture);
 	});
 
+	it('Reward → Cancel: the second run sends nothing; a cancelled reward is in no list, so each item says so as an error', async () => {
+		const fixture = await qualifiedLead(t);
+		const parameters = operationParameters('reward', 'cancel', { rewardId: String(fixture.coupon.id) });
+		const once = await runReferralFactoryNode({ credential: t.credential, parameters, input: [{}] });
+		await t.client.clearRequests();
+
+		const twice = await runReferralFactoryNode({ credential: t.credential, parameters, input: [{}], continueOnFail: true });
+
+		expect(once.items[0].json.outcome).toBe('cancelled');
+		expect(twice.items[0].json.error).toBe(`No due reward with ID ${fixture.coupon.id}: it is in neither Referral Factory's due nor its issued lists [item 0]`);
+		expect(await writes()).toEqual([]);
+		expect((await t.client.rewards()).map((r) => r.id)).not.toContain(fixture.coupon.id);
+	});
+
 	it('Lead → Qualify: the second run sends no qualification, and says alreadyQualified; the referrer earns once', async () => {
 		const nathan = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
 		const lea = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: nathan.id } });
@@ -120,7 +127,7 @@ describe('every write run twice on the same input', () => {
 });
 
 describe('Retry On Fail with a failure in the middle', () => {
-	it('Reward → Issue of three rewards, the second refused once: n8n runs the node again; 0 paid twice, 0 error items', async () => {
+	it('Reward → Issue of three rewards, the second refused once: n8n runs the node again; 0 paid twice, 0 error items, the first try’s payout still "issued"', async () => {
 		const first = await qualifiedLead(t);
 		const nathan = await t.client.createUser({ campaign_id: 1, first_name: 'Nina', email: 'nina@example.com' });
 		const leads = await Promise.all(
@@ -142,7 +149,7 @@ describe('Retry On Fail with a failure in the middle', () => {
 
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.json.id, item.json.outcome, item.pairedItem])).toEqual([
-			[amounts[0], 'alreadyIssued', { item: 0 }],
+			[amounts[0], 'issued', { item: 0 }],
 			[amounts[1], 'issued', { item: 1 }],
 			[amounts[2], 'issued', { item: 2 }],
 		]);
@@ -151,7 +158,7 @@ describe('Retry On Fail with a failure in the middle', () => {
 		expect((await t.client.rewards()).filter((r) => r.metric === 'amount').map((r) => r.payouts)).toEqual([1, 1, 1]);
 	});
 
-	it('Referrer → Add of three people, the second refused once: the first comes back existing, none added twice', async () => {
+	it('Referrer → Add of three people, the second refused once: the first try’s person is still "created", none added twice', async () => {
 		await t.client.addFault({ method: 'POST', path: '/users', status: 400, skip: 1, times: 1 });
 		const people = ['ann', 'bob', 'cat'].map((name) => ({ firstName: name, email: `${name}@example.com` }));
 
@@ -164,7 +171,7 @@ describe('Retry On Fail with a failure in the middle', () => {
 
 		expect(error).toBeUndefined();
 		expect(items.map((item) => [item.json.email, item.json.outcome])).toEqual([
-			['ann@example.com', 'existing'],
+			['ann@example.com', 'created'],
 			['bob@example.com', 'created'],
 			['cat@example.com', 'created'],
 		]);

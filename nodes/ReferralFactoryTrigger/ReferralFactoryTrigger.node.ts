@@ -18,7 +18,7 @@ import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, unwrapData } from '../ReferralFactory/transport';
 import { EVENT_NAMES, EVENTS, properties, type TriggerEvent } from './description';
 import { deliveryItem, eventOf } from './payload';
-import { deliveryAllowed, registration, SECRET_PARAMETER } from './registration';
+import { deliveryAllowed, PROBE_HEADER, registration, SECRET_PARAMETER } from './registration';
 
 const SECRET_CREDENTIAL = 'referralFactoryWebhookApi';
 
@@ -120,6 +120,12 @@ export class ReferralFactoryTrigger implements INodeType {
 		};
 		const setup = this.getNodeParameter('setup', 'automatic') as string;
 
+		// A test registration asks whether this workflow is published, and for which reward (registration.ts).
+		if (this.getHeaderData()[PROBE_HEADER] !== undefined && this.getMode() !== 'manual') {
+			const data = this.getWorkflowStaticData('node');
+			answer(200, { published: true, rewardId: setup === 'automatic' ? (data.rewardId ?? null) : null });
+			return { noWebhookResponse: true };
+		}
 		if (setup === 'automatic' && !deliveryAllowed(this.getWorkflowStaticData('node'), (this.getQueryData() as IDataObject)[SECRET_PARAMETER], sameSecret)) {
 			answer(401, { message: 'Unauthorized: this URL takes deliveries only from the Referral Factory registration it made' });
 			return { noWebhookResponse: true };

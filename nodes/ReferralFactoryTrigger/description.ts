@@ -76,7 +76,7 @@ export const properties: INodeProperties[] = [
 			'Only people who joined this way: Referred (leads who came through a referral link), Direct, or API. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
-		displayName: 'Reward Name or ID',
+		displayName: 'Campaign Reward Name or ID',
 		name: 'rewardId',
 		type: 'options',
 		typeOptions: { loadOptionsMethod: 'getRewards' },
@@ -84,7 +84,7 @@ export const properties: INodeProperties[] = [
 		required: true,
 		displayOptions: { show: { ...automatic, event: ['rewardIssued'] } },
 		description:
-			'The reward whose issuing starts the workflow. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'The reward set up in the campaign (a reward rule: the "rewardRuleId" of the rewards it earns) whose issuing starts the workflow. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Authentication',

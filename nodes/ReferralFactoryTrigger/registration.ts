@@ -19,9 +19,11 @@ import { EVENTS, type TriggerEvent } from './description';
  * says yes only for a registration made for the current settings and URL; otherwise `create` first removes the
  * one made for earlier settings, so that a changed campaign or event never leaves a registration behind.
  *
- * Testing the trigger in the editor (Execute step, "Listening for test event") registers the test URL the same way (mode `manual`) and removes it after the
- * test. That registration is kept apart (`test` in the static data), so testing a published workflow never
- * removes or replaces its production registration.
+ * Testing the trigger in the editor (Execute step, "Listening for test event") registers the test URL the same way
+ * (mode `manual`) and removes it after the test. n8n gives the test a static data of its own (empty), so it never
+ * sees, removes or replaces the production registration's entry; for a campaign event Referral Factory keeps each
+ * registration apart. A reward has one webhook (`PUT` replaces it), so a test for the reward a published workflow
+ * listens for is refused (`publishedFor`) rather than take production's webhook.
  *
  * Each registration's URL carries a secret of its own in the query string (`?secret=…`, made at random when it is
  * registered and kept beside its id): Referral Factory signs nothing (docs/referral-factory-api.md, N6), so this is how
@@ -49,6 +51,36 @@ interface Registered {
 
 /** The query parameter that carries a registration's secret. */
 export const SECRET_PARAMETER = 'secret';
+
+/**
+ * The header of the question a test registration asks the workflow's production URL before it replaces a reward's
+ * webhook: "is this workflow published, and for which reward?" (see `publishedFor`). Only the production webhook
+ * answers it, with no execution started.
+ */
+export const PROBE_HEADER = 'x-referral-factory-probe';
+
+/** n8n's path segments for a webhook's test and production URLs (its defaults). */
+const TEST_SEGMENT = '/webhook-test/';
+const PRODUCTION_SEGMENT = '/webhook/';
+
+/**
+ * The reward the published workflow's own production registration listens for, asked of the production URL itself:
+ * n8n gives a test registration an empty static data and an inactive workflow, so nothing else can tell a test that
+ * the workflow is published. Undefined when it is not (n8n answers 404), or when it cannot be told (n8n's webhook
+ * paths renamed, n8n unable to reach its own URL).
+ */
+async function publishedFor(ctx: IHookFunctions, testUrl: string): Promise<string | undefined> {
+	if (!testUrl.includes(TEST_SEGMENT)) return undefined;
+	const productionUrl = testUrl.replace(TEST_SEGMENT, PRODUCTION_SEGMENT);
+	const answer = await ctx.helpers
+		.httpRequest({ method: 'POST', url: productionUrl, headers: { [PROBE_HEADER]: '1' }, body: {}, json: true, timeout: 5_000 })
+		.then(
+			(body: unknown) => body as { published?: unknown; rewardId?: unknown } | undefined,
+			// Not published (n8n's 404), or no way to tell: the test goes on as before.
+			(): undefined => undefined,
+		);
+	return answer?.published === true && answer.rewardId !== undefined && answer.rewardId !== null ? String(answer.rewardId) : undefined;
+}
 
 const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
 
@@ -86,7 +118,7 @@ function wanted(ctx: IHookFunctions): Wanted {
 	const event = apiEvent(ctx);
 	if (event === 'reward_issued') {
 		const rewardId = String(ctx.getNodeParameter('rewardId', '') ?? '').trim();
-		if (!rewardId) throw settingsError(node, "'Reward Name or ID' is empty", 'Pick the reward whose issuing should start the workflow.');
+		if (!rewardId) throw settingsError(node, "'Campaign Reward Name or ID' is empty", 'Pick the campaign reward whose issuing should start the workflow.');
 		return { method: 'PUT', path: apiPath('rewards', rewardId), body: { url, event, reward_id: rewardId }, signature: JSON.stringify([url, event, rewardId]), rewardId };
 	}
 	const campaignId = parseCampaignId(ctx.getNodeParameter('campaignId', '', { extractValue: true }));
@@ -140,6 +172,15 @@ export const registration = {
 	async create(this: IHookFunctions): Promise<boolean> {
 		if (this.getNodeParameter('setup', 'automatic') !== 'automatic') return true;
 		const target = wanted(this);
+		// Referral Factory keeps one webhook per reward: a test registration for the reward the published workflow
+		// listens for would take it from production, and removing the test's would leave production with none.
+		if (this.getMode() === 'manual' && target.rewardId !== undefined && (await publishedFor(this, String(target.body.url))) === target.rewardId) {
+			throw settingsError(
+				this.getNode(),
+				`This workflow is published: issued rewards of reward ${target.rewardId} already start its executions`,
+				'Referral Factory keeps one webhook per reward, so listening for a test event here would take it from the published workflow. See the deliveries in the workflow’s Executions; to try a change, unpublish first, or test a copy of the workflow with another reward.',
+			);
+		}
 		const client = await ApiClient.create(this);
 		const data = this.getWorkflowStaticData('node');
 		const registered = slotFor(this, data, 'create');

@@ -31,8 +31,8 @@ const INPUTS: Record<string, string[]> = {
 	Get_Campaign: ['campaignId'],
 	Get_Many_Campaigns: [],
 	Get_Many_Rewards: [],
-	Issue_Reward: ['rewardId'],
-	Cancel_Reward: ['rewardId'],
+	Issue_Reward: ['dueRewardId'],
+	Cancel_Reward: ['dueRewardId'],
 };
 /** The tools whose description the workflow sets by hand. */
 const MANUAL = ['Add_Referrer', 'Get_Referrer', 'Qualify_Lead'];
@@ -137,11 +137,15 @@ export async function mcpChecks(served: Served, check: Served['check']): Promise
 			const referrer = sandbox.store.users.find((user) => user.code === referralCode)!;
 			const credit = sandbox.rewards.earned.find((reward) => reward.recipient_id === referrer.id)!;
 			const coupon = sandbox.rewards.earned.find((reward) => reward.recipient_id !== referrer.id)!;
-			const issued = jsonOf(await call('Issue_Reward', { rewardId: String(credit.id) }));
-			assert.deepEqual([issued.id, issued.status], [credit.id, 'issued']);
-			assert.equal(jsonOf(await call('Issue_Reward', { rewardId: String(credit.id) })).outcome, 'alreadyIssued');
+			// A reward rule's ID where the due reward's is asked: an error the agent can read, nothing sent.
+			const sent = sandbox.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v2/rewards/')).length;
+			assert.match(textOf(await call('Issue_Reward', { dueRewardId: String(credit.reward_id) })), /No due reward with ID \d+: it is in neither/);
+			assert.equal(sandbox.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/api/v2/rewards/')).length, sent, 'a rule ID was sent');
+			const issued = jsonOf(await call('Issue_Reward', { dueRewardId: String(credit.id) }));
+			assert.deepEqual([issued.id, issued.status, issued.rewardRuleId], [credit.id, 'issued', credit.reward_id]);
+			assert.equal(jsonOf(await call('Issue_Reward', { dueRewardId: String(credit.id) })).outcome, 'alreadyIssued');
 			assert.equal(credit.payouts, 1);
-			await call('Cancel_Reward', { rewardId: String(coupon.id) });
+			await call('Cancel_Reward', { dueRewardId: String(coupon.id) });
 			assert.deepEqual(sandbox.rewards.earned.map((reward) => reward.id), [credit.id]);
 			const lead = sandbox.store.users.find((user) => user.email === 'lou.mcp@example.com')!;
 			await call('Delete_Lead', { leadId: String(lead.id) });

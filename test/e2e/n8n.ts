@@ -4,7 +4,8 @@
  * started with listens on, or talks to, 127.0.0.1 only; every process is stopped by its own PID.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -206,4 +207,28 @@ export function recordCounts(suite: string, passed: number, failed: number): voi
 	const dir = join(ROOT, 'test-results');
 	mkdirSync(dir, { recursive: true });
 	writeFileSync(join(dir, `${suite}.counts.json`), JSON.stringify({ passed, failed }));
+}
+
+/** Imports a workflow file (its placeholders filled) into n8n and publishes it; n8n must be stopped (served.ts). */
+export async function importAndPublish(installed: Installed, env: NodeJS.ProcessEnv, imports: string, fixture: string, values: Record<string, string>): Promise<string> {
+	const file = join(imports, fixture.split('/').pop()!);
+	const text = fill(readFileSync(fixture, 'utf8'), values);
+	writeFileSync(file, text);
+	const imported = await n8nCommand(installed, env, ['import:workflow', `--input=${file}`]);
+	assert.equal(imported.code, 0, `import:workflow ${file}:\n${imported.stdout}\n${imported.stderr}`);
+	const id = (JSON.parse(text) as { id: string }).id;
+	const published = await n8nCommand(installed, env, ['publish:workflow', `--id=${id}`]);
+	assert.equal(published.code, 0, `publish:workflow ${id}:\n${published.stdout}\n${published.stderr}`);
+	return id;
+}
+
+/** A call to the sandbox's API with its token, as another integration would make it; the record under `data`. */
+export async function sandboxApi(baseUrl: string, token: string, method: string, path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
+	const response = await fetch(`${baseUrl}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	assert.ok(response.ok, `${method} ${path}: ${response.status}`);
+	return ((await response.json()) as { data?: Record<string, unknown> }).data ?? {};
 }

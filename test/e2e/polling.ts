@@ -7,11 +7,10 @@
  * record once; records made while n8n is down are found after a restart, and a further check repeats nothing.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../sandbox/server';
-import { fill, freePort, n8nCommand, startN8n, stopProcess, type Installed, type N8nProcess } from './n8n';
+import { freePort, importAndPublish, sandboxApi, startN8n, stopProcess, type Installed, type N8nProcess } from './n8n';
 import type { Served } from './served';
 
 export const POLL_WORKFLOW = 'rfE2ePollTrigger';
@@ -37,15 +36,7 @@ const ONE_POLL_MS = 75_000;
  */
 const ARRIVAL_MS = 2 * ONE_POLL_MS;
 
-async function api(sandbox: Sandbox, method: string, path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
-	const response = await fetch(`${sandbox.baseUrl}${path}`, {
-		method,
-		headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json', accept: 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	assert.ok(response.ok, `${method} ${path}: ${response.status}`);
-	return ((await response.json()) as { data?: Record<string, unknown> }).data ?? {};
-}
+const api = async (sandbox: Sandbox, method: string, path: string, body?: Record<string, unknown>) => await sandboxApi(sandbox.baseUrl, sandbox.token, method, path, body);
 
 const person = (sandbox: Sandbox, body: Record<string, unknown>) => api(sandbox, 'POST', '/users', { campaign_id: 1, ...body });
 
@@ -87,12 +78,7 @@ export async function pollingChecks(
 	values: Record<string, string>,
 	check: Served['check'],
 ): Promise<void> {
-	const file = join(imports, 'polling-triggers.json');
-	writeFileSync(file, fill(readFileSync(FIXTURE, 'utf8'), values));
-	const imported = await n8nCommand(installed, env, ['import:workflow', `--input=${file}`]);
-	assert.equal(imported.code, 0, `import:workflow polling-triggers.json:\n${imported.stdout}\n${imported.stderr}`);
-	const published = await n8nCommand(installed, env, ['publish:workflow', `--id=${POLL_WORKFLOW}`]);
-	assert.equal(published.code, 0, `publish:workflow ${POLL_WORKFLOW}:\n${published.stdout}\n${published.stderr}`);
+	await importAndPublish(installed, env, imports, FIXTURE, values);
 
 	sandbox.store.reset();
 	sandbox.rewards.reset();

@@ -1,6 +1,7 @@
 /**
  * Workflows that need a running n8n (`n8n start`), for run.ts: the Referral Factory Trigger (trigger.ts), the node
- * as tools of an MCP Server Trigger (mcp.ts) and the polling trigger (polling.ts). Their fixtures (test/e2e/fixtures/served) are imported and published
+ * as tools of an MCP Server Trigger (mcp.ts), the polling trigger (polling.ts) and a test of a published Reward Issued
+ * trigger (reward-test.ts). Their fixtures (test/e2e/fixtures/served) are imported and published
  * while n8n is stopped (`n8n publish:workflow` works only then; a running n8n publishes only through its public API,
  * with a key), then n8n starts on 127.0.0.1 and every check runs against it; unpublishing comes last.
  */
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import type { Sandbox } from '../sandbox/server';
 import { mcpChecks } from './mcp';
 import { pollingChecks } from './polling';
+import { rewardTestChecks } from './reward-test';
 import { fill, freePort, n8nCommand, startN8n, stopProcess, type Installed, type N8nProcess } from './n8n';
 import { triggerChecks, unpublishCheck } from './trigger';
 
@@ -73,4 +75,5 @@ export async function servedChecks(
 	}
 	// The polling trigger last, on its own: published while n8n is stopped, over an emptied sandbox.
 	await pollingChecks(installed, env, imports, sandbox, filled, check);
+	await rewardTestChecks(installed, env, imports, sandbox, filled, check);
 }

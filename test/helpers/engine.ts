@@ -66,11 +66,14 @@ export interface RunOptions {
 	/** n8n's Retry On Fail setting: the engine runs the node again, with every item, when it fails. */
 	retryOnFail?: { maxTries: number };
 	mode?: WorkflowExecuteMode;
+	/** The execution's ID (each run gets a new one unless given). */
+	executionId?: string;
 	/** Another registered node type to run in the same place (the benchmark's bare-helper baseline). */
 	type?: string;
 }
 
 const NODE_NAME = 'Referral Factory';
+let executions = 0;
 
 function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'retryOnFail' | 'type'>): INode {
 	return {
@@ -131,7 +134,11 @@ export function startReferralFactoryNode(options: RunOptions): { stop(): void; f
 			],
 		},
 	});
-	const execute = new WorkflowExecute(additionalData(hooks), options.mode ?? 'manual', runExecutionData);
+	// Each run is an execution of its own, as in n8n: what the node remembers of a run (across Retry On Fail) is
+	// keyed by the execution's ID.
+	const data = additionalData(hooks);
+	data.executionId = options.executionId ?? `test-execution-${++executions}`;
+	const execute = new WorkflowExecute(data, options.mode ?? 'manual', runExecutionData);
 	const running = execute.processRunExecutionData(workflow);
 	const finished = (async (): Promise<NodeRun> => {
 		const run = await running;

@@ -53,8 +53,19 @@ export class TriggerWorkflow {
 		this.workflow = new Workflow({ id: 'wf-trigger', name: 'Referrals to CRM', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {} });
 	}
 
+	/**
+	 * The workflow the editor's test listening runs in, while it listens: as n8n builds it (TestWebhooks.toWorkflow),
+	 * inactive and with a static data of its own that starts empty, kept from the test's create to its delete.
+	 */
+	private testWorkflow: Workflow | undefined;
+
 	get staticData(): IDataObject {
 		return this.workflow.getStaticData('node', this.node);
+	}
+
+	/** The static data of the test listening (empty when none is under way). */
+	get testStaticData(): IDataObject {
+		return this.testWorkflow?.getStaticData('node', this.node) ?? {};
 	}
 
 	/** The URL n8n would register: <webhook base>/<webhookId>/referral-factory. */
@@ -93,8 +104,17 @@ export class TriggerWorkflow {
 	async lifecycle(method: Lifecycle, options: { test?: boolean } = {}): Promise<boolean> {
 		const data = this.data();
 		const mode = method === 'delete' ? 'internal' : options.test ? 'manual' : 'trigger';
-		const context = new HookContext(this.workflow, this.node, data, mode, options.test ? 'manual' : 'activate', this.webhookData(data, options.test));
-		return await triggerNode.webhookMethods!.default![method]!.call(context);
+		if (options.test) {
+			this.testWorkflow ??= new Workflow({ id: this.workflow.id, name: this.workflow.name, nodes: [this.node], connections: {}, active: false, nodeTypes, staticData: {} });
+		}
+		const workflow = options.test ? this.testWorkflow! : this.workflow;
+		const context = new HookContext(workflow, this.node, data, mode, options.test ? 'manual' : 'activate', this.webhookData(data, options.test));
+		try {
+			return await triggerNode.webhookMethods!.default![method]!.call(context);
+		} finally {
+			// n8n forgets a test registration once it is removed (or could not be made).
+			if (options.test && method !== 'checkExists' && (method === 'delete' || Object.keys(this.testStaticData).length === 0)) this.testWorkflow = undefined;
+		}
 	}
 
 	/** n8n's activation: create unless checkExists says the registration is there. */
@@ -115,7 +135,9 @@ export class TriggerWorkflow {
 
 	private async deliver(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		if (url.pathname !== `/webhook/${WEBHOOK_ID}/referral-factory` || req.method !== 'POST') {
+		// The production URL, or the test URL while the editor listens (n8n answers 404 for any other).
+		const test = url.pathname === `/webhook-test/${WEBHOOK_ID}/referral-factory` && this.testWorkflow !== undefined;
+		if ((url.pathname !== `/webhook/${WEBHOOK_ID}/referral-factory` && !test) || req.method !== 'POST') {
 			res.writeHead(404).end();
 			return;
 		}
@@ -129,7 +151,7 @@ export class TriggerWorkflow {
 		const data = this.data();
 		data.httpRequest = req as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 		data.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
-		const context = new WebhookContext(this.workflow, this.node, data, 'webhook', this.webhookData(data), [], null);
+		const context = new WebhookContext(test ? this.testWorkflow! : this.workflow, this.node, data, test ? 'manual' : 'webhook', this.webhookData(data, test), [], null);
 		const result = await triggerNode.webhook!.call(context);
 		if (result.workflowData) this.runs.push(result.workflowData[0]);
 		if (!result.noWebhookResponse && !res.headersSent) res.writeHead(200).end();

@@ -105,6 +105,13 @@ export interface SandboxConfig {
 	 */
 	rewardAnswer: 'reward' | 'message';
 	/**
+	 * How long POST /rewards/issue takes (a payout provider such as Tremendous or Stripe at work: docs/referral-factory-api.md,
+	 * R7), in ms. The reward is checked when the request arrives and stays due until the time is up, then it is
+	 * issued and paid — also when the client gave up waiting, and also when another request issued it meanwhile (a
+	 * second request sent while the first is in progress pays twice). 0: at once.
+	 */
+	issueTakesMs: number;
+	/**
 	 * Whether a reward record names its recipient by `recipient_id` only (the documented fields:
 	 * docs/referral-factory-api.md, R2, R3), or also carries them as an object under `recipient` or `user` (INFERRED
 	 * possible: the node reads the name and email from there instead of asking for the person).
@@ -207,6 +214,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	qualifiedForm: 'qualified_at',
 	fieldIds: 'slug',
 	rewardAnswer: 'reward',
+	issueTakesMs: 0,
 	rewardRecipient: 'id',
 	n8nAnswer: 'webhook',
 	deliveryShape: 'flat',

@@ -132,7 +132,7 @@ export class Rewards {
 /** The reward routes, over the API's own `fail` and `paginate` (routes.ts). */
 export function rewardRoutes(
 	rewards: Rewards,
-	settings: () => { reissue: 'refuse' | 'allow'; rewardAnswer: 'reward' | 'message' },
+	settings: () => { reissue: 'refuse' | 'allow'; rewardAnswer: 'reward' | 'message'; issueTakesMs: number },
 	fail: (status: number, message: string) => HttpAnswer,
 	paginate: (path: string, all: unknown[], query: Record<string, string>) => HttpAnswer,
 	search: (path: string, all: Array<Record<string, unknown>>, fields: string[], query: Record<string, string>, body: Record<string, unknown>, present: (record: Record<string, unknown>) => unknown) => HttpAnswer,
@@ -161,10 +161,18 @@ export function rewardRoutes(
 					return fail(422, `The reward has already been issued.`);
 				}
 				if (status === 'issue') {
-					rewards.issue(reward);
-					issued(reward);
-					if (settings().rewardAnswer === 'message') return new HttpAnswer(200, { message: 'Reward issued successfully.' });
-					return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });
+					const settle = () => {
+						rewards.issue(reward);
+						issued(reward);
+						if (settings().rewardAnswer === 'message') return new HttpAnswer(200, { message: 'Reward issued successfully.' });
+						return new HttpAnswer(200, { data: rewards.present(reward), message: 'Reward issued successfully.' });
+					};
+					const takes = settings().issueTakesMs;
+					if (takes <= 0) return settle();
+					// In progress: the reward stays due until the payout is done (see SandboxConfig.issueTakesMs).
+					const inProgress = new HttpAnswer(202, {});
+					inProgress.pending = { ms: takes, settle };
+					return inProgress;
 				}
 				rewards.cancel(reward);
 				return new HttpAnswer(200, { message: 'Reward cancelled successfully.' });

@@ -203,7 +203,12 @@ export async function startSandbox(options: {
 			return finish(faultAnswer({ status: 503 }));
 		}
 
-		const answer = invalid ? fail(400, 'Bad Request -- Your request is invalid.') : api(method, apiPath, query, parsed);
+		let answer = invalid ? fail(400, 'Bad Request -- Your request is invalid.') : api(method, apiPath, query, parsed);
+		if (answer.pending) {
+			count('inProgress');
+			await wait(answer.pending.ms);
+			answer = answer.pending.settle();
+		}
 		const spike = config.chaos?.spike && random() < config.chaos.spike ? (config.chaos.spikeMs ?? 2_000) : 0;
 		if (spike) count('spike');
 		if (fault) {

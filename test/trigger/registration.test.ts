@@ -126,7 +126,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 			event: 'reward_issued',
 			id: referrer.id,
 			email: 'nathan@example.com',
-			reward: { id: due.id, rewardId: 9, recipientId: referrer.id, recipientName: 'Nathan', recipientEmail: 'nathan@example.com', total: 25, status: 'issued' },
+			reward: { id: due.id, rewardRuleId: 9, recipientId: referrer.id, recipientName: 'Nathan', recipientEmail: 'nathan@example.com', total: 25, status: 'issued' },
 		});
 		// The same reward shape as Reward → Get Many's (the shipped output schema's fields).
 		const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'nodes', 'ReferralFactory', '__schema__', 'v1.0.0', 'reward', 'getAll.json'), 'utf8')) as { properties: Record<string, unknown> };
@@ -151,7 +151,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 
 		expect(await wf.lifecycle('checkExists', { test: true })).toBe(false);
 		await wf.lifecycle('create', { test: true });
-		const testSecret = (wf.staticData.test as { secret?: string }).secret;
+		const testSecret = (wf.testStaticData.test as { secret?: string }).secret;
 		await wf.lifecycle('delete', { test: true });
 
 		const registered = (await t.client.webhooks()).map((r) => ({ ...split(r.url), live: r.deleted_at === null }));
@@ -162,6 +162,46 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(testSecret).not.toBe(wf.staticData.secret);
 		expect(wf.staticData.registrationId).toBe(production);
 		expect(wf.staticData.test).toBeUndefined();
+	});
+
+	describe('Reward Issued: Referral Factory keeps one webhook per reward', () => {
+		it('testing the trigger of a published workflow is refused with a message, and production keeps receiving', async () => {
+			const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+			await t.client.clearRequests();
+
+			await expect(wf.lifecycle('create', { test: true })).rejects.toThrow('This workflow is published: issued rewards of reward 9 already start its executions');
+			await wf.lifecycle('delete', { test: true });
+
+			// Nothing was sent to Referral Factory; an issued reward still reaches the production URL.
+			expect((await t.client.requests()).filter((r) => r.path.startsWith('/api/n8n/'))).toEqual([]);
+			const { lead } = await referrerAndLead();
+			await t.client.qualify({ id: lead.id, qualified: true });
+			const due = (await t.client.rewards()).find((r) => r.metric === 'amount')!;
+			await t.client.issueReward(due.id);
+			await t.client.deliveries();
+			expect(wf.runs.map((run) => (run[0].json.reward as { id: number }).id)).toEqual([due.id]);
+		});
+
+		it('testing an unpublished one registers the test URL on the reward and removes it after', async () => {
+			trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'rewardIssued', rewardId: '9' }, credential: t.credential });
+			await trigger.listen();
+
+			await trigger.lifecycle('create', { test: true });
+			const during = (await t.client.requests()).find((r) => r.method === 'PUT');
+			await trigger.lifecycle('delete', { test: true });
+
+			expect(split((during!.body as { url: string }).url).url).toBe(trigger.productionUrl.replace('/webhook/', '/webhook-test/'));
+			expect((await t.client.requests()).filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/api/n8n/rewards/9']);
+		});
+
+		it('testing another reward than the published one is allowed', async () => {
+			const wf = await published({ event: 'rewardIssued', rewardId: '9' });
+			wf.setParameters({ setup: 'automatic', event: 'rewardIssued', rewardId: '10' });
+
+			await wf.lifecycle('create', { test: true });
+
+			expect((await t.client.requests()).filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual(['/api/n8n/rewards/9', '/api/n8n/rewards/10']);
+		});
 	});
 
 	it('deleting a registration that is already gone is not an error', async () => {
@@ -208,7 +248,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 	it('no reward picked: says so before anything is sent', async () => {
 		trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'rewardIssued', rewardId: '' }, credential: t.credential });
 
-		await expect(trigger.lifecycle('create')).rejects.toThrow("'Reward Name or ID' is empty");
+		await expect(trigger.lifecycle('create')).rejects.toThrow("'Campaign Reward Name or ID' is empty");
 		expect(await t.client.requests()).toEqual([]);
 	});
 
@@ -282,16 +322,18 @@ describe('Referral Factory Trigger, registered automatically', () => {
 			expect(wf.runs[0][0].json).toMatchObject({ event: 'user.qualified', id: 5, email: 'x@example.com' });
 		});
 
-		it("the editor's test registration has its own secret, which the trigger takes while it is live", async () => {
+		it("the editor's test registration has its own secret, which the test URL takes while it is live", async () => {
 			const wf = await published({ event: 'userQualified', campaignId: campaign() });
 			await wf.lifecycle('create', { test: true });
-			const testSecret = (wf.staticData.test as { secret: string }).secret;
+			const testSecret = (wf.testStaticData.test as { secret: string }).secret;
+			const testUrl = wf.productionUrl.replace('/webhook/', '/webhook-test/');
 
-			const delivered = await post(`${wf.productionUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 6 });
+			const delivered = await post(`${testUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 6 });
+			const atProduction = await post(`${wf.productionUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 7 });
 			await wf.lifecycle('delete', { test: true });
-			const after = await post(`${wf.productionUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 7 });
+			const after = await post(`${testUrl}?secret=${testSecret}`, { event: 'user.qualified', id: 8 });
 
-			expect([delivered.status, after.status]).toEqual([200, 401]);
+			expect([delivered.status, atProduction.status, after.status]).toEqual([200, 401, 404]);
 			expect(wf.runs.map((run) => run[0].json.id)).toEqual([6]);
 		});
 
@@ -319,7 +361,7 @@ describe('Referral Factory Trigger, registered automatically', () => {
 	it('unpublishing while the editor is listening for a test event removes the production registration only', async () => {
 		const wf = await published({ event: 'userQualified', campaignId: campaign() });
 		await wf.lifecycle('create', { test: true });
-		const test = { ...(wf.staticData.test as Record<string, unknown>) };
+		const test = { ...(wf.testStaticData.test as Record<string, unknown>) };
 
 		await wf.lifecycle('delete');
 
@@ -327,7 +369,8 @@ describe('Referral Factory Trigger, registered automatically', () => {
 			[wf.productionUrl, false],
 			[wf.productionUrl.replace('/webhook/', '/webhook-test/'), true],
 		]);
-		expect(wf.staticData).toEqual({ test });
+		expect(wf.staticData).toEqual({});
+		expect(wf.testStaticData).toEqual({ test });
 	});
 
 	it('a failed registration names the workflow and the cause, and the next publish recovers', async () => {

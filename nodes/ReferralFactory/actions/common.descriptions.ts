@@ -193,7 +193,7 @@ export const requestOptions: INodeProperties = {
  * deleted): with Fail If Already Done, which is off by default so that n8n's Retry On Fail and a re-run of an
  * execution redo nothing and fail nothing (docs/operations.md, "Re-runs and Retry On Fail").
  */
-export function writeOptions(alreadyDone: string): INodeProperties {
+export function writeOptions(alreadyDone: string, extra: INodeProperties[] = []): INodeProperties {
 	const failIfAlreadyDone: INodeProperties = {
 		displayName: 'Fail If Already Done',
 		name: 'failIfAlreadyDone',
@@ -201,7 +201,9 @@ export function writeOptions(alreadyDone: string): INodeProperties {
 		default: false,
 		description: `Whether the item fails when ${alreadyDone}. When off, the item succeeds and its 'outcome' says what was already so, so a re-run or Retry On Fail is safe.`,
 	};
-	return { ...requestOptions, options: [failIfAlreadyDone, ...(requestOptions.options ?? [])] };
+	// In alphabetical order, as n8n lists a collection's options.
+	const options = [failIfAlreadyDone, ...extra, ...((requestOptions.options ?? []) as INodeProperties[])].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return { ...requestOptions, options };
 }
 
 /**

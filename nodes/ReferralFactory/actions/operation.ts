@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { itemMemory, type ItemMemory } from '../helpers/claims';
 import type { ApiClient } from '../transport';
 import { requestOptions, writeOptions } from './common.descriptions';
 import type { OperationName, Resource } from './node.type';
@@ -20,6 +21,8 @@ export interface ItemRun<Request> {
 	client: ApiClient;
 	itemIndex: number;
 	request: Request;
+	/** What this item did in an earlier try of this execution (n8n's Retry On Fail), and where its writes are noted. */
+	memory: ItemMemory;
 }
 
 interface Placement<R extends Resource> {
@@ -29,6 +32,8 @@ interface Placement<R extends Resource> {
 	properties: INodeProperties[];
 	/** For a write that can find its work done already: when that is ("the reward was issued already"); adds Fail If Already Done. */
 	alreadyDone?: string;
+	/** Options of this operation alone, after Fail If Already Done (Issue's Resend Once If Unconfirmed). */
+	extraOptions?: INodeProperties[];
 }
 
 interface Spec<R extends Resource, Request> extends Placement<R> {
@@ -44,10 +49,10 @@ interface Spec<R extends Resource, Request> extends Placement<R> {
 export function defineOperation<R extends Resource, Request>(spec: Spec<R, Request>): Operation {
 	const show = { show: { resource: [spec.resource], operation: [spec.operation] } };
 	return {
-		description: updateDisplayOptions(show, [...spec.properties, spec.alreadyDone ? writeOptions(spec.alreadyDone) : requestOptions]),
+		description: updateDisplayOptions(show, [...spec.properties, spec.alreadyDone ? writeOptions(spec.alreadyDone, spec.extraOptions) : requestOptions]),
 		prepare(context, itemIndex) {
 			const request = spec.prepare.call(context, itemIndex);
-			return async (client) => await spec.execute.call(context, { client, itemIndex, request });
+			return async (client) => await spec.execute.call(context, { client, itemIndex, request, memory: itemMemory(context, itemIndex) });
 		},
 	};
 }

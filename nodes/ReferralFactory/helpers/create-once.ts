@@ -28,6 +28,11 @@ export interface CreateOutcome<T> {
 	afterLostAnswer: boolean;
 	/** When the first request was sent (ms since the epoch). */
 	sentAt: number;
+	/**
+	 * Whether a look-up after a lost answer found nothing: then the record was not there after this run first sent,
+	 * and whatever is there now is this run's work, whatever the clocks say.
+	 */
+	foundNothing: boolean;
 }
 
 /**
@@ -38,22 +43,24 @@ export interface CreateOutcome<T> {
 export async function createOnce<T>(client: ApiClient, spec: CreateOnceSpec<T>): Promise<CreateOutcome<T>> {
 	const sentAt = Date.now();
 	let afterLostAnswer = false;
+	let foundNothing = false;
 	for (let attempt = 0; ; attempt++) {
 		const sent = await settle(spec.send());
-		if (sent.ok) return { outcome: 'created', record: sent.value, afterLostAnswer, sentAt };
+		if (sent.ok) return { outcome: 'created', record: sent.value, afterLostAnswer, sentAt, foundNothing };
 		const failure = sent.error;
 		// Anything but the API's answer (a stopped execution, say) ends the item as it is.
 		if (!(failure instanceof NodeApiError)) throw failure;
 		if (spec.isDuplicate?.(failure)) {
 			const existing = await spec.find();
-			if (existing !== undefined) return { outcome: 'existing', record: existing, afterLostAnswer, sentAt };
+			if (existing !== undefined) return { outcome: 'existing', record: existing, afterLostAnswer, sentAt, foundNothing };
 			throw failure;
 		}
 		if (!isAmbiguous(failure)) throw failure;
 		afterLostAnswer = true;
 		// The request may have been carried out: if the record is there now, this run most likely created it.
 		const created = await spec.find();
-		if (created !== undefined) return { outcome: 'created', record: created, afterLostAnswer, sentAt };
+		if (created !== undefined) return { outcome: 'created', record: created, afterLostAnswer, sentAt, foundNothing };
+		foundNothing = true;
 		const wait = backoffMs(attempt);
 		if (Date.now() + wait > spec.deadline) throw failure;
 		await client.wait(wait);

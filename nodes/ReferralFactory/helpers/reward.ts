@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
 import { apiPath, isRefusal, listItems } from '../transport';
@@ -28,28 +28,33 @@ export const rewardTypeField: INodeProperties = {
 };
 
 /**
- * Issue and Cancel: the due reward. Its type is not asked for: the calls take only the ID
- * (docs/referral-factory-api.md, R5), and after a lost answer the reward is looked for in every type's lists
- * (`findReward`), so no choice of the user's can point the check at the wrong list.
+ * Issue and Cancel: the due reward, by its own ID (a reward's `id` in Reward → Get Many), never the campaign's reward
+ * rule (`rewardRuleId`). Its type is not asked for: the calls take only the ID (docs/referral-factory-api.md, R5), and
+ * the reward is looked for in every type's lists (`findReward`), so no choice of the user's can point the check at the
+ * wrong list. The parameter keeps the name `rewardId` that saved workflows use.
  */
-export const dueRewardFields: INodeProperties[] = [
-	{
-		displayName: 'Due Reward ID',
-		name: 'rewardId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 501',
-		description: 'The ID of the due reward (the "ID" of a reward from Reward → Get Many with Status: Due)',
-	},
-];
+export function dueRewardFields(operation: 'issue' | 'cancel'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Due Reward ID',
+			name: 'rewardId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 501',
+			description: `The ID of the due reward to ${operation}: a reward's own ID from Reward → Get Many (Status: Due), not its reward rule ID (rewardRuleId)`,
+		},
+	];
+}
 
-export function readRewardType(ctx: IExecuteFunctions, itemIndex: number): RewardType {
-	const value = ctx.getNodeParameter('rewardType', itemIndex, 'amount') as RewardType;
-	if (!REWARD_TYPES.includes(value)) {
-		throw itemError(ctx, itemIndex, `'Reward Type' cannot be "${String(value)}"`, 'Choose Fixed Amount, Commission, Coupon or Custom Reward.');
-	}
-	return value;
+/** The item error for an ID in neither the due nor the issued lists: nothing is sent. */
+export function notADueReward(ctx: IExecuteFunctions, itemIndex: number, rewardId: number): NodeOperationError {
+	return itemError(
+		ctx,
+		itemIndex,
+		`No due reward with ID ${rewardId}: it is in neither Referral Factory's due nor its issued lists`,
+		'Nothing was sent. Use the "id" of a reward from Reward → Get Many (Status: Due), not its "rewardRuleId" (the reward set up in the campaign). A cancelled reward is in no list.',
+	);
 }
 
 /** A due reward's ID: a whole number (docs/referral-factory-api.md, R5). */
@@ -71,20 +76,22 @@ export interface FoundReward {
 
 /**
  * Where a reward is now: issued, still due, or in no list (cancelled, or never there). There is no endpoint for one
- * reward (docs/referral-factory-api.md, R4), so the issued and due lists of every type are read until it is found. Used
- * only when an answer was lost or refused, never on the common path.
+ * reward (docs/referral-factory-api.md, R4), so the issued and due lists are read until it is found: those of the type
+ * the run's lists gave (`likely`) first, then every type's. Used only when an answer was lost or refused, never on the
+ * common path.
  */
 export async function findReward(
 	client: ApiClient,
 	rewardId: number,
 	options: { itemIndex: number; deadline: number },
+	likely?: RewardType,
 ): Promise<FoundReward | undefined> {
-	for (const state of ['issued', 'due'] as const) {
-		for (const type of REWARD_TYPES) {
-			for await (const rewards of listItems<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
-				const reward = rewards.find((candidate) => String(candidate?.id) === String(rewardId));
-				if (reward) return { state, type, reward };
-			}
+	const everywhere = (['issued', 'due'] as const).flatMap((state) => REWARD_TYPES.map((type) => [state, type] as const));
+	const first = likely === undefined ? [] : everywhere.filter(([, type]) => type === likely);
+	for (const [state, type] of [...first, ...everywhere.filter((list) => !first.includes(list))]) {
+		for await (const rewards of listItems<IDataObject>(client, 'GET', `/rewards/${state}/${type}`, options)) {
+			const reward = rewards.find((candidate) => String(candidate?.id) === String(rewardId));
+			if (reward) return { state, type, reward };
 		}
 	}
 	return undefined;
@@ -110,33 +117,6 @@ export async function rewardsInState(
 	});
 }
 
-/**
- * One item per reward ID in a run: the first item with an ID does `work`; a later item with the same ID (the ID twice
- * in the input) waits for it and gets `{ earlier }` with the first item's index and result, or an error naming the
- * first item if that failed. So one run never sends the same reward twice.
- */
-export async function oncePerReward<T>(
-	client: ApiClient,
-	rewardId: number,
-	itemIndex: number,
-	work: () => Promise<T>,
-): Promise<{ result: T; earlier?: number }> {
-	const claims = await client.once('rewards:claims', async () => new Map<number, { itemIndex: number; done: Promise<T> }>());
-	const claim = claims.get(rewardId);
-	if (claim === undefined) {
-		const done = work();
-		claims.set(rewardId, { itemIndex, done });
-		return { result: await done };
-	}
-	const result = await claim.done.catch(() => {
-		throw new NodeOperationError(client.node, `Reward ${rewardId} is also in item ${claim.itemIndex}, which failed [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'The reward was not sent again for this item. See the error of the other item.',
-		});
-	});
-	return { result, earlier: claim.itemIndex };
-}
-
 /** What Simplify says a reward becomes (the parameter's description). */
 export const SIMPLIFIED_REWARD = 'camelCase fields, its type and status, and the recipient\'s name and email';
 
@@ -149,16 +129,17 @@ export function embeddedRecipient(reward: IDataObject): IDataObject | undefined 
 }
 
 /**
- * A reward in the node's words, the same for Get Many, Issue, Cancel and the trigger: `id`, `rewardId` (the reward
- * set up in the campaign), `type`, `status` (`due` or `issued`), the recipient's `recipientId`, `recipientName` and
- * `recipientEmail` (null when unknown), then what the record has of `name`, `coupon`, `count`, `total`, `canBeIssued`,
- * `issuedAt` (docs/referral-factory-api.md, R2, R3).
+ * A reward in the node's words, the same for Get Many, Issue, Cancel and both triggers, and always with the same keys
+ * (null where Referral Factory gave no value, so n8n's schema view shows every field): `id` (the due or issued reward
+ * itself: what Issue and Cancel take), `rewardRuleId` (the reward set up in the campaign that it was earned under),
+ * `type`, `status` (`due` or `issued`), the recipient's `recipientId`, `recipientName` and `recipientEmail`, then
+ * `name`, `coupon`, `count`, `total`, `canBeIssued`, `issuedAt` (docs/referral-factory-api.md, R2, R3).
  */
 export function simplifyReward(reward: IDataObject, known: { type?: string; state?: 'due' | 'issued' } = {}, recipient?: IDataObject): IDataObject {
 	const person = recipient ?? embeddedRecipient(reward);
 	const shown: IDataObject = {
 		id: reward.id ?? null,
-		rewardId: reward.reward_id ?? null,
+		rewardRuleId: reward.reward_id ?? null,
 		type: known.type ?? null,
 		status: reward.status ?? known.state ?? null,
 		recipientId: reward.recipient_id ?? null,
@@ -173,7 +154,7 @@ export function simplifyReward(reward: IDataObject, known: { type?: string; stat
 		['can_be_issued', 'canBeIssued'],
 		['issued_at', 'issuedAt'],
 	]) {
-		if (reward[from] !== undefined) shown[to] = reward[from];
+		shown[to] = reward[from] ?? null;
 	}
 	return shown;
 }

@@ -62,8 +62,9 @@ export function addedByThisRun(user: ApiUser, sentAt: number): 'created' | 'exis
 }
 
 /**
- * The simplified person, the same for every operation that outputs one (and for the trigger): what the next steps
- * of a workflow need, in the user's words. `referralLink` and `referralCode` are the API's `url` and `code`.
+ * The simplified person, the same for every operation that outputs one (and for both triggers): what the next steps
+ * of a workflow need, in the user's words, always with the same keys (null where Referral Factory gave no value, so
+ * n8n's schema view shows every field). `referralLink` and `referralCode` are the API's `url` and `code`.
  */
 export function simplifyUser(user: ApiUser): IDataObject {
 	const simplified: IDataObject = {
@@ -77,11 +78,11 @@ export function simplifyUser(user: ApiUser): IDataObject {
 		source: user.source ?? null,
 		signedUpAt: user.signed_up_at ?? null,
 		qualified: isQualified(user),
+		referrerId: user.referrer_id ?? null,
+		promotionCode: user.promotion?.code || null,
+		qrCodeUrl: user.qr?.src || user.qr?.url || null,
+		customFields: null,
 	};
-	if (user.referrer_id !== undefined && user.referrer_id !== null) simplified.referrerId = user.referrer_id;
-	if (user.promotion?.code) simplified.promotionCode = user.promotion.code;
-	const qr = user.qr?.src ?? user.qr?.url;
-	if (qr) simplified.qrCodeUrl = qr;
 	if (Array.isArray(user.meta) && user.meta.length > 0) {
 		const fields: IDataObject = {};
 		for (const entry of user.meta) {

@@ -12,22 +12,21 @@ describe('Lead → Qualify', () => {
 	});
 
 	it.each([
-		['referral code', () => ({ leadId: { __rl: true, mode: 'code', value: lead.code } }), () => ({ code: lead.code }), (): string => `GET /api/v2/users/${lead.code}`],
-		['ID', () => ({ leadId: { __rl: true, mode: 'id', value: String(lead.id) } }), () => ({ id: lead.id }), (): string => `GET /api/v2/users/${lead.id}`],
+		['referral code', () => ({ leadId: { __rl: true, mode: 'code', value: lead.code } }), (): string => `GET /api/v2/users/${lead.code}`],
+		['ID', () => ({ leadId: { __rl: true, mode: 'id', value: String(lead.id) } }), (): string => `GET /api/v2/users/${lead.id}`],
 		[
 			'email within a campaign',
 			() => ({ leadId: { __rl: true, mode: 'email', value: 'lea@example.com' }, campaignId: { __rl: true, mode: 'id', value: '1' } }),
-			() => ({ email: 'lea@example.com', campaign_id: 1 }),
 			(): string => 'POST /api/v2/users/search',
 		],
-	])('reads the lead given by %s, then qualifies it with one PUT /users/qualification', async (_how, values, identifier, read) => {
+	])('reads the lead given by %s, then qualifies it, by the ID read, with one PUT /users/qualification', async (_how, values, read) => {
 		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: operationParameters('lead', 'qualify', values()), input: [{}] });
 
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ id: lead.id, qualified: true, outcome: 'qualified' });
 		const requests = await t.client.requests();
 		expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([read(), 'PUT /api/v2/users/qualification']);
-		expect(requests[1].body).toEqual({ ...identifier(), qualified: true });
+		expect(requests[1].body).toEqual({ id: lead.id, qualified: true });
 		expect((await t.client.users()).find((u) => u.id === lead.id)!.qualified_at).not.toBeNull();
 	});
 

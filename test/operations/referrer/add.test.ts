@@ -41,7 +41,10 @@ describe('Add Referrer', () => {
 			source: 'Api',
 			signedUpAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
 			qualified: false,
+			referrerId: null,
+			promotionCode: null,
 			qrCodeUrl: `${stored.url}/qr-code`,
+			customFields: null,
 			outcome: 'created',
 		});
 		expect(items[0].json.referralLink).toMatch(/^https:\/\/acme-coffee\.referral-factory\.com\/[A-Za-z0-9]{8}$/);

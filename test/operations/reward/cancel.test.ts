@@ -20,13 +20,17 @@ describe('Reward → Cancel', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json).toEqual({
 			id: coupon.id,
-			rewardId: 10,
+			rewardRuleId: 10,
 			type: 'coupon',
 			status: 'cancelled',
 			recipientId: coupon.recipient_id,
 			recipientName: 'Lea',
 			recipientEmail: 'lea@example.com',
+			name: null,
+			count: null,
+			total: null,
 			canBeIssued: true,
+			issuedAt: null,
 			coupon: expect.stringMatching(/^SAVE10-/),
 			cancelled: true,
 			outcome: 'cancelled',
@@ -66,23 +70,32 @@ describe('Reward → Cancel', () => {
 		expect((await t.client.rewards()).map((r) => r.id)).not.toContain(coupon.id);
 	});
 
-	it('cancelling again (a re-run) succeeds with outcome gone', async () => {
+	it('cancelling again (a new execution): a cancelled reward is in no list, like an ID that never was one, so an item error; nothing sent', async () => {
 		const { coupon } = await qualifiedLead(t);
 		await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+		await t.client.clearRequests();
 
-		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
+		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
-		expect(error).toBeUndefined();
-		expect(items[0].json).toEqual(expect.objectContaining({ cancelled: true, id: coupon.id, outcome: 'gone', recipientName: null }));
+		expect(error!.message).toBe(`No due reward with ID ${coupon.id}: it is in neither Referral Factory's due nor its issued lists [item 0]`);
+		expect(await cancelPosts()).toEqual([]);
 	});
 
-	it('cancelling again with Fail If Already Done: Referral Factory\'s not-found error', async () => {
+	it('the same reward twice in one run: cancelled once; the second item says alreadyCancelled', async () => {
 		const { coupon } = await qualifiedLead(t);
-		await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
-		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id), { failIfAlreadyDone: true }), input: [{}] });
+		const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}, {}] });
 
-		expect(error!.message).toBe(`No due reward with ID ${coupon.id} was found [item 0]`);
+		expect(items.map((item) => item.json.outcome)).toEqual(['cancelled', 'alreadyCancelled']);
+		expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 200`]);
+	});
+
+	it('the same reward twice in one run with Fail If Already Done: the second item is an error', async () => {
+		const { coupon } = await qualifiedLead(t);
+
+		const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id), { failIfAlreadyDone: true }), input: [{}, {}], continueOnFail: true });
+
+		expect(items.map((item) => item.json.outcome ?? item.json.error)).toEqual(['cancelled', `Reward ${coupon.id} was cancelled already [item 1]`]);
 	});
 
 	it('an issued reward cannot be cancelled: says so, whatever its type', async () => {
@@ -112,7 +125,7 @@ describe('Reward → Cancel', () => {
 			expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 503`]);
 		});
 
-		it('a reward cancelled already, refused by Referral Factory: found in no list, so gone', async () => {
+		it('a reward cancelled already, refused by Referral Factory on the first request: found in no list, so alreadyCancelled', async () => {
 			const { coupon } = await qualifiedLead(t);
 			await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 			await t.client.clearRequests();
@@ -121,7 +134,7 @@ describe('Reward → Cancel', () => {
 			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: cancel(String(coupon.id)), input: [{}] });
 
 			expect(error).toBeUndefined();
-			expect(items[0].json).toEqual(expect.objectContaining({ cancelled: true, id: coupon.id, outcome: 'gone', recipientName: null }));
+			expect(items[0].json).toEqual(expect.objectContaining({ cancelled: true, id: coupon.id, outcome: 'alreadyCancelled' }));
 			expect(await cancelPosts()).toEqual([`/rewards/cancel/${coupon.id} 404`]);
 		});
 	});

@@ -5,7 +5,7 @@ import { qualifiedLead } from './setup';
 const t = useSandbox();
 
 const issue = (rewardId: string, options: Record<string, unknown> = {}) =>
-	operationParameters('reward', 'issue', { rewardId, options: { retryFor: 10, ...options } });
+	operationParameters('reward', 'issue', { rewardId, options: { retryFor: 10, timeout: 1, ...options } });
 
 async function issuePosts() {
 	return (await t.client.requests()).filter((r) => r.method === 'POST').map((r) => `${r.path.replace('/api/v2', '')} ${r.status}`);
@@ -24,12 +24,14 @@ describe('Reward → Issue', () => {
 		expect(error).toBeUndefined();
 		expect(items[0].json).toEqual({
 			id: amount.id,
-			rewardId: 9,
+			rewardRuleId: 9,
 			type: 'amount',
 			status: 'issued',
 			recipientId: amount.recipient_id,
 			recipientName: 'Nathan',
 			recipientEmail: 'nathan@example.com',
+			name: null,
+			coupon: null,
 			canBeIssued: false,
 			count: 1,
 			total: 25,
@@ -82,22 +84,22 @@ describe('Reward → Issue', () => {
 		expect(await payouts(coupon.id)).toBe(1);
 	});
 
-	it('after a failure that changed nothing, finds the reward still due and sends it again', async () => {
+	it('after a failure that may or may not have reached Referral Factory, finds the reward still due: the item fails and nothing is sent again', async () => {
 		const { amount } = await qualifiedLead(t);
-		await t.client.addFault({ drop: true, path: '/rewards/issue', times: 1 });
+		await t.client.addFault({ drop: true, path: `/rewards/issue/${amount.id}`, times: 1 });
 
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
 
-		expect(error).toBeUndefined();
-		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} -1`, `/rewards/issue/${amount.id} 200`]);
-		expect((await t.client.rewards()).filter((r) => r.state === 'issued')).toHaveLength(1);
+		expect(error!.message).toBe(`Referral Factory did not confirm issuing reward ${amount.id}; as far as its lists show, the reward is not issued [item 0]`);
+		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} -1`]);
+		expect((await t.client.rewards()).filter((r) => r.state === 'issued')).toEqual([]);
 	});
 
-	it('after a 503 that changed nothing, finds a coupon reward still due in the coupon lists and sends it again', async () => {
+	it('with Resend Once If Unconfirmed, after a 503 that changed nothing, finds a coupon reward still due in the coupon lists and sends it again', async () => {
 		const { coupon } = await qualifiedLead(t);
-		await t.client.addFault({ status: 503, path: '/rewards/issue', times: 1 });
+		await t.client.addFault({ status: 503, path: `/rewards/issue/${coupon.id}`, times: 1 });
 
-		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(coupon.id)), input: [{}] });
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(coupon.id), { resendIfUnconfirmed: true }), input: [{}] });
 
 		expect(error).toBeUndefined();
 		expect(items[0].json).toMatchObject({ id: coupon.id, outcome: 'issued' });
@@ -167,8 +169,8 @@ describe('Reward → Issue', () => {
 
 	it('a lost answer, then the reward in no list: an error that says so, with no HTTP code (the node concluded it), and one POST', async () => {
 		const { amount } = await qualifiedLead(t);
-		// The due list reads empty twice (the run's snapshot, the look-up after the lost answer): the reward left it.
-		await t.client.addFault({ method: 'GET', path: '/rewards/due/amount', status: 200, body: { data: [], links: { next: null } }, times: 2 });
+		// The due list shows the reward to the run's snapshot, then reads empty to the look-up after the lost answer.
+		await t.client.addFault({ method: 'GET', path: '/rewards/due/amount', status: 200, body: { data: [], links: { next: null } }, skip: 1, times: 1 });
 		await t.client.addFault({ method: 'POST', path: '/rewards/issue', status: 503, times: 1 });
 
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue(String(amount.id)), input: [{}] });
@@ -178,10 +180,11 @@ describe('Reward → Issue', () => {
 		expect(await issuePosts()).toEqual([`/rewards/issue/${amount.id} 503`]);
 	});
 
-	it('names a reward that is not there', async () => {
+	it('refuses a reward that is in no list, and sends nothing', async () => {
 		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue('999'), input: [{}] });
 
-		expect(error!.message).toBe('No due reward with ID 999 was found [item 0]');
+		expect(error!.message).toBe("No due reward with ID 999: it is in neither Referral Factory's due nor its issued lists [item 0]");
+		expect(await issuePosts()).toEqual([]);
 	});
 
 	it('refuses an ID that is not a whole number before any request', async () => {

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { earlierFailed, inTurn } from '../../helpers/claims';
 import { fetchPerson, personNotFound, readPersonRef, type PersonRef } from '../../helpers/person';
 import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
 import { itemError, requireText } from '../../helpers/validation';
@@ -33,11 +34,12 @@ function personIn(body: unknown): ApiUser | undefined {
 
 /**
  * Qualify (a lead converted: a purchase, a signed contract) or Unqualify (a refund: back to Pending): the lead is
- * read first, and the PUT is sent only when the lead is not in that state already. So a re-run or Retry On Fail
- * never qualifies twice, whatever the API would do with a second qualification (v1 was measured treating it as a
- * no-op, docs/referral-factory-api.md, P13; v2 is not), and the output's `outcome` says which it was: `qualified` /
- * `unqualified` by this run, or `alreadyQualified` / `alreadyUnqualified` (an error with Fail If Already Done). The PUT
- * is safe to resend after a transient failure. Qualifying may create rewards per the campaign's settings; they land in
+ * read first, and the PUT (naming the lead by the ID read) is sent only when the lead is not in that state already;
+ * two items of a run for one lead take turns, the second reading the lead again (helpers/claims.ts). So a re-run
+ * or Retry On Fail never qualifies twice, whatever the API would do with a second qualification (v1 was measured
+ * treating it as a no-op, docs/referral-factory-api.md, P13; v2 is not), and the output's `outcome` says which it
+ * was: `qualified` / `unqualified` by this execution (also on Retry On Fail), or `alreadyQualified` /
+ * `alreadyUnqualified` (an error with Fail If Already Done). The PUT is safe to resend after a transient failure. Qualifying may create rewards per the campaign's settings; they land in
  * Due unless Auto Issue is on (docs/referral-factory-api.md, R7). The answer's body is not documented
  * (docs/referral-factory-api.md, P12): the lead in `data` is used when there, else the lead is fetched.
  *
@@ -78,7 +80,7 @@ function qualification(operation: 'qualify' | 'unqualify') {
 			}
 			return { ref: readPersonRef(this, 'leadId', 'Lead', itemIndex), simplify: simplified, strict: failIfAlreadyDone(this, itemIndex) };
 		},
-		async execute({ client, itemIndex, request }) {
+		async execute({ client, itemIndex, memory, request }) {
 			const deadline = client.deadline();
 			if (request.coupon !== undefined) {
 				const response = await client.request('POST', '/users/qualify', {
@@ -98,27 +100,36 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				return request.simplify ? simplifyUser(lead) : lead;
 			}
 			const ref = request.ref;
-			const output = (lead: ApiUser, outcome: string) => (request.simplify ? { ...simplifyUser(lead), outcome } : lead);
-			const before = await fetchPerson(client, this.getNode(), 'lead', ref, { itemIndex, deadline });
-			if (isQualified(before) === qualified) {
-				if (request.strict) {
-					throw itemError(
-						this,
-						itemIndex,
-						`The lead ${qualified ? 'was qualified already' : 'was not qualified'}`,
-						`Nothing was sent. To let such items pass, turn off Options › 'Fail If Already Done'.`,
-					);
-				}
-				return output(before, qualified ? 'alreadyQualified' : 'alreadyUnqualified');
-			}
-			const response = await client.request('PUT', '/users/qualification', {
-				body: { ...identify(ref), qualified },
-				itemIndex,
-				deadline,
-				notFound: personNotFound('lead', ref),
+			const lookup = { itemIndex, deadline };
+			const done = qualified ? 'qualified' : 'unqualified';
+			const already = qualified ? 'alreadyQualified' : 'alreadyUnqualified';
+			const before = await fetchPerson(client, this.getNode(), 'lead', ref, lookup);
+			// Written by the ID read, whatever the user gave; two items for one lead take turns.
+			const byId: PersonRef | undefined = before.id === undefined ? undefined : { mode: 'id', id: Number(before.id) };
+			const record = `person:${String(before.id ?? JSON.stringify(ref))}`;
+			const { lead, outcome } = await inTurn<{ lead: ApiUser; outcome: string }>(client, record, itemIndex, async (earlier) => {
+				if (earlier && !earlier.ok) throw earlierFailed(client, `Lead ${String(before.id)}`, earlier, itemIndex);
+				// After an earlier item of this run wrote the lead, it is read again.
+				const now = earlier ? await fetchPerson(client, this.getNode(), 'lead', byId ?? ref, lookup) : before;
+				if (isQualified(now) === qualified) return { lead: now, outcome: memory.recall(record) === done ? done : already };
+				const response = await client.request('PUT', '/users/qualification', {
+					body: { ...identify(byId ?? ref), qualified },
+					itemIndex,
+					deadline,
+					notFound: personNotFound('lead', ref),
+				});
+				memory.note(record, done);
+				return { lead: personIn(response) ?? (await fetchPerson(client, this.getNode(), 'lead', byId ?? ref, lookup)), outcome: done };
 			});
-			const lead = personIn(response) ?? (await fetchPerson(client, this.getNode(), 'lead', ref, { itemIndex, deadline }));
-			return output(lead, qualified ? 'qualified' : 'unqualified');
+			if (outcome === already && request.strict) {
+				throw itemError(
+					this,
+					itemIndex,
+					`The lead ${qualified ? 'was qualified already' : 'was not qualified'}`,
+					`Nothing was sent. To let such items pass, turn off Options › 'Fail If Already Done'.`,
+				);
+			}
+			return request.simplify ? { ...simplifyUser(lead), outcome } : lead;
 		},
 	});
 }

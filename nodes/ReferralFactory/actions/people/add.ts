@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readPersonRef, type Role } from '../../helpers/person';
 
 import { campaignNotFound } from '../../helpers/campaign';
+import { earlierFailed, inTurn } from '../../helpers/claims';
 import { createOnce } from '../../helpers/create-once';
 import { buildNewPersonBody, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { addedByThisRun, findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
@@ -112,14 +113,18 @@ async function updateExisting(this: IExecuteFunctions, client: ApiClient, existi
 /**
  * Add for a referrer, or a lead (the same call with `referrer`, docs/referral-factory-api.md, P7): never twice
  * (helpers/create-once.ts). Referral Factory answers a repeated email either with the existing user or with a 422 on
- * `email` (docs/referral-factory-api.md, P10); both end in "If … Exists".
+ * `email` (docs/referral-factory-api.md, P10); both end in "If … Exists". Two items of a run with the same email and
+ * campaign take turns (helpers/claims.ts): the second finds the first's person there. A person of the other role
+ * with this email (a lead, for Add Referrer) is an item error: never returned or updated as this role.
  *
- * The simplified output's `outcome` says what this run did: `created`, `existing` (there before: Return Existing),
- * `updated` (there before: Update Fields), or — only after a lost answer with Return Existing, when the person's own
- * date cannot tell whether the lost request added them — `unknown`.
+ * The simplified output's `outcome` says what this run did: `created` (also on Retry On Fail, for a person an earlier
+ * try of this execution created), `existing` (there before: Return Existing), `updated` (there before: Update
+ * Fields), or — only after a lost answer with Return Existing, when nothing tells whether the lost request added
+ * them — `unknown`. The person's `signedUpAt` tells a re-run's routing when they joined.
  */
 export function addPerson(role: Role) {
 	const { resource, label, apiType } = ROLES[role];
+	const other = ROLES[role === 'referrer' ? 'lead' : 'referrer'];
 	return defineOperation({
 		resource,
 		operation: 'add',
@@ -137,66 +142,91 @@ export function addPerson(role: Role) {
 				ifExists,
 			};
 		},
-		async execute({ client, itemIndex, request }) {
+		async execute({ client, itemIndex, memory, request }) {
 			const { ifExists } = request;
 			const deadline = client.deadline();
 			const body = await resolveCustomFields(client, request.body, apiType as 'person_referring' | 'person_invited', { itemIndex, deadline });
 			const campaignId = Number(body.campaign_id);
-			// Simplified, the person says what this run did, so a re-run or a repeat buyer can be routed differently.
-			const output = (user: ApiUser, outcome: 'created' | 'existing' | 'updated' | 'unknown') =>
-				request.simplify ? { ...simplifyUser(user), outcome } : user;
-			const find = async () => await findUserByEmail(client, campaignId, String(body.email), { itemIndex, deadline });
-			const whenExists = async (existing: ApiUser) => {
+			const email = String(body.email);
+			const record = `person:${campaignId}:${email.toLowerCase()}`;
+			type Added = { user: ApiUser; outcome: 'created' | 'existing' | 'updated' | 'unknown' };
+			const find = async () => await findUserByEmail(client, campaignId, email, { itemIndex, deadline });
+			/** The person found under this email must be of this role: a lead is never returned as a referrer. */
+			const ofRole = (user: ApiUser): ApiUser => {
+				if (typeof user.type === 'string' && user.type !== apiType) {
+					throw itemError(
+						this,
+						itemIndex,
+						`${email} is a ${other.resource} in campaign ${campaignId}, not a ${role}`,
+						`An email is one person in a campaign, and this one is a ${other.resource}: nothing was changed. Use ${other.label} → Get for them, or add the ${role} with another email.`,
+					);
+				}
+				return user;
+			};
+			const created = (user: ApiUser): Added => {
+				memory.note(record, 'created');
+				return { user: ofRole(user), outcome: 'created' };
+			};
+			const whenExists = async (existing: ApiUser): Promise<Added> => {
+				ofRole(existing);
+				// Created by an earlier try of this execution (Retry On Fail): still this execution's work.
+				if (memory.recall(record) === 'created') return { user: existing, outcome: 'created' };
 				if (ifExists === 'fail') {
 					throw itemError(
 						this,
 						itemIndex,
-						`${String(body.email)} is already ${role === 'referrer' ? 'a referrer in' : 'in'} campaign ${campaignId}`,
+						`${email} is already ${role === 'referrer' ? 'a referrer in' : 'in'} campaign ${campaignId}`,
 						`Set 'If ${label} Exists' to 'Return Existing' to get their referral link and code instead.`,
 					);
 				}
-				if (ifExists === 'updateFields') {
-					return output(await updateExisting.call(this, client, existing, body, itemIndex, deadline), 'updated');
-				}
-				return output(existing, 'existing');
+				if (ifExists === 'updateFields') return { user: await updateExisting.call(this, client, existing, body, itemIndex, deadline), outcome: 'updated' };
+				return { user: existing, outcome: 'existing' };
 			};
 
-			// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
-			if (ifExists !== 'returnExisting') {
-				const existing = await find();
-				if (existing) return await whenExists(existing);
-			}
-			const { outcome, record, afterLostAnswer, sentAt } = await createOnce(client, {
-				itemIndex,
-				deadline,
-				send: async () => {
-					const { status, body: response } = await client.requestWithStatus('POST', '/users', {
-						body,
-						itemIndex,
-						deadline,
-						idempotent: false,
-						notFound: campaignNotFound(campaignId),
-						fieldLabel: newPersonFieldLabel,
-						refused: NEW_PERSON_REFUSED,
-					});
-					// 201: added now. 200: the person was there already, Referral Factory's answer to a repeated email
-					// (INFERRED from v1, which answered with the same user: docs/referral-factory-api.md, P10).
-					return { user: userFrom(this.getNode(), response, itemIndex), existed: status === 200 };
-				},
-				find: async () => {
-					const user = await find();
-					return user && { user, existed: false };
-				},
-				isDuplicate: isEmailTaken,
+			const added = await inTurn<Added>(client, record, itemIndex, async (earlier) => {
+				if (earlier && !earlier.ok) throw earlierFailed(client, `${email} (campaign ${campaignId})`, earlier, itemIndex);
+				// An earlier item of this run added or found them: this one finds them there.
+				if (earlier?.ok) return await whenExists(earlier.value.user);
+				// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
+				if (ifExists !== 'returnExisting' || memory.recall(record) === 'created') {
+					const existing = await find();
+					if (existing) return await whenExists(existing);
+				}
+				const { outcome, record: sent, afterLostAnswer, sentAt, foundNothing } = await createOnce(client, {
+					itemIndex,
+					deadline,
+					send: async () => {
+						const { status, body: response } = await client.requestWithStatus('POST', '/users', {
+							body,
+							itemIndex,
+							deadline,
+							idempotent: false,
+							notFound: campaignNotFound(campaignId),
+							fieldLabel: newPersonFieldLabel,
+							refused: NEW_PERSON_REFUSED,
+						});
+						// 201: added now. 200: the person was there already, Referral Factory's answer to a repeated email
+						// (INFERRED from v1, which answered with the same user: docs/referral-factory-api.md, P10).
+						return { user: userFrom(this.getNode(), response, itemIndex), existed: status === 200 };
+					},
+					find: async () => {
+						const user = await find();
+						return user && { user, existed: false };
+					},
+					isDuplicate: isEmailTaken,
+				});
+				if (!afterLostAnswer) return outcome === 'existing' || sent.existed ? await whenExists(sent.user) : created(sent.user);
+				// An answer was lost. A look-up since found nobody: whatever is there now is this run's. With Update
+				// Fields and Fail the look-up before sending found nobody, so they are this run's too. Else the person's
+				// own date tells, where it can.
+				if (foundNothing || ifExists !== 'returnExisting') return created(sent.user);
+				const judged = addedByThisRun(sent.user, sentAt);
+				if (judged === 'existing') return await whenExists(sent.user);
+				if (judged === 'created') return created(sent.user);
+				return { user: ofRole(sent.user), outcome: 'unknown' };
 			});
-			if (!afterLostAnswer) {
-				return outcome === 'existing' || record.existed ? await whenExists(record.user) : output(record.user, 'created');
-			}
-			// An answer was lost: the person found (or the API's "exists") may be this run's own. With Update Fields and
-			// Fail the look-up before sending found nobody, so they are; else their own date tells, where it can.
-			const judged = ifExists === 'returnExisting' ? addedByThisRun(record.user, sentAt) : 'created';
-			if (judged === 'existing') return await whenExists(record.user);
-			return output(record.user, judged ?? 'unknown');
+			// Simplified, the person says what this run did, so a re-run or a repeat buyer can be routed differently.
+			return request.simplify ? { ...simplifyUser(added.user), outcome: added.outcome } : added.user;
 		},
 	});
 }

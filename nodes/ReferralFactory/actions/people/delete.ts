@@ -1,3 +1,4 @@
+import { earlierFailed, inTurn } from '../../helpers/claims';
 import { findPerson, personNotFound, readPersonRef, type Role } from '../../helpers/person';
 import { itemError } from '../../helpers/validation';
 import { settle } from '../../helpers/settle';
@@ -11,9 +12,10 @@ import { ROLES } from './roles';
  * stops working). The person is fetched first, so that a person of the other kind given here is refused instead of
  * deleted. DELETE is resent after a transient failure; a 404 on a resend means the lost first answer had deleted them.
  *
- * A person who is not there is taken as deleted already (a re-run, Retry On Fail): `outcome: 'gone'` — which is also
- * what an identifier that never was anyone's gives, since nothing can tell the two apart — or, with Fail If Already
- * Done, the not-found error.
+ * A person who is not there is taken as deleted already (a re-run): `outcome: 'gone'` — which is also what an
+ * identifier that never was anyone's gives, since nothing can tell the two apart — or, with Fail If Already Done, the
+ * not-found error; on Retry On Fail, a person an earlier try of this execution deleted is `deleted`. Two items of a
+ * run for one person take turns: the second finds them gone (helpers/claims.ts).
  */
 export function deletePerson(role: Role) {
 	const { resource, locator, label } = ROLES[role];
@@ -25,26 +27,37 @@ export function deletePerson(role: Role) {
 		prepare(itemIndex) {
 			return { ref: readPersonRef(this, locator, label, itemIndex), strict: failIfAlreadyDone(this, itemIndex) };
 		},
-		async execute({ client, itemIndex, request: { ref, strict } }) {
+		async execute({ client, itemIndex, memory, request: { ref, strict } }) {
 			const deadline = client.deadline();
-			const user = await findPerson(client, this.getNode(), role, ref, { itemIndex, deadline });
-			if (user === undefined) {
+			// The item's own words for the person: after the deletion, nothing else names them.
+			const named = `${role}:${JSON.stringify(ref)}`;
+			const gone = () => {
 				if (!strict) return { deleted: true, outcome: 'gone' };
 				const { message, description } = personNotFound(role, ref);
 				throw itemError(this, itemIndex, message, `${description} It may have been deleted already.`);
-			}
-			const sent = await settle(
-				client.request('DELETE', apiPath('users', Number(user.id)), {
-					itemIndex,
-					deadline,
-					goneAfterResend: true,
-					notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
-				}),
-			);
-			if (sent.ok) return { deleted: true, outcome: 'deleted' };
-			// Deleted by someone else between the look-up and the DELETE: gone, as for a re-run.
-			if (strict || !isRefusal(sent.error) || String(sent.error.httpCode) !== '404') throw sent.error;
-			return { deleted: true, outcome: 'gone' };
+			};
+			const user = await findPerson(client, this.getNode(), role, ref, { itemIndex, deadline });
+			if (user === undefined) return memory.recall(named) === 'deleted' ? { deleted: true, outcome: 'deleted' } : gone();
+			return await inTurn(client, `person:${String(user.id)}`, itemIndex, async (earlier) => {
+				if (earlier && !earlier.ok) throw earlierFailed(client, `${label} ${String(user.id)}`, earlier, itemIndex);
+				// Deleted by an earlier item of this run.
+				if (earlier?.ok) return gone();
+				const sent = await settle(
+					client.request('DELETE', apiPath('users', Number(user.id)), {
+						itemIndex,
+						deadline,
+						goneAfterResend: true,
+						notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
+					}),
+				);
+				if (sent.ok) {
+					memory.note(named, 'deleted');
+					return { deleted: true, outcome: 'deleted' };
+				}
+				// Deleted by someone else between the look-up and the DELETE: gone, as for a re-run.
+				if (strict || !isRefusal(sent.error) || String(sent.error.httpCode) !== '404') throw sent.error;
+				return gone();
+			});
 		},
 	});
 }

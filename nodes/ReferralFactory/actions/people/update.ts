@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { earlierFailed, inTurn } from '../../helpers/claims';
 import { customFieldName, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
 import { simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
@@ -26,8 +27,9 @@ function hasValues(person: ApiUser, body: IDataObject): boolean {
 /**
  * Update for a referrer or a lead: PUT /users/{id} with the fields given (first_name, email, meta; a partial update,
  * INFERRED: docs/referral-factory-api.md, P11). The person is fetched first (to find their ID and check their kind); a
- * PUT is safe to resend. When the person has every given value already (a re-run, Retry On Fail), nothing is sent:
- * `outcome: 'unchanged'`, else `updated`.
+ * PUT is safe to resend. When the person has every given value already (a re-run), nothing is sent:
+ * `outcome: 'unchanged'`, else `updated` (also on Retry On Fail, for values an earlier try of this execution wrote).
+ * Two items of a run for one person take turns, the second reading the person again (helpers/claims.ts).
  */
 export function updatePerson(role: Role) {
 	const { resource, locator, label, apiType } = ROLES[role];
@@ -85,23 +87,31 @@ export function updatePerson(role: Role) {
 				simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 			};
 		},
-		async execute({ client, itemIndex, request }) {
+		async execute({ client, itemIndex, memory, request }) {
 			const deadline = client.deadline();
-			const person = await fetchPerson(client, this.getNode(), role, request.ref, { itemIndex, deadline });
+			const lookup = { itemIndex, deadline };
+			const found = await fetchPerson(client, this.getNode(), role, request.ref, lookup);
 			const kind = apiType as 'person_referring' | 'person_invited';
-			const body = await resolveCustomFields(client, { ...request.changes, campaign_id: person.campaign_id }, kind, { itemIndex, deadline });
+			const body = await resolveCustomFields(client, { ...request.changes, campaign_id: found.campaign_id }, kind, lookup);
 			delete body.campaign_id;
-			const output = (user: ApiUser, outcome: 'updated' | 'unchanged') => (request.simplify ? { ...simplifyUser(user), outcome } : user);
-			// Values already there (a re-run, Retry On Fail): nothing is sent.
-			if (hasValues(person, body)) return output(person, 'unchanged');
-			const response = await client.request('PUT', apiPath('users', Number(person.id)), {
-				body,
-				itemIndex,
-				deadline,
-				fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
-				refused: NEW_PERSON_REFUSED,
+			const record = `person:${String(found.id)}`;
+			const { person, outcome } = await inTurn<{ person: ApiUser; outcome: 'updated' | 'unchanged' }>(client, record, itemIndex, async (earlier) => {
+				if (earlier && !earlier.ok) throw earlierFailed(client, `${label} ${String(found.id)}`, earlier, itemIndex);
+				// After an earlier item of this run wrote the person, they are read again.
+				const now = earlier ? await fetchPerson(client, this.getNode(), role, { mode: 'id', id: Number(found.id) }, lookup) : found;
+				// Values already there (a re-run, Retry On Fail): nothing is sent.
+				if (hasValues(now, body)) return { person: now, outcome: memory.recall(record) === 'updated' ? 'updated' : 'unchanged' };
+				const response = await client.request('PUT', apiPath('users', Number(found.id)), {
+					body,
+					itemIndex,
+					deadline,
+					fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
+					refused: NEW_PERSON_REFUSED,
+				});
+				memory.note(record, 'updated');
+				return { person: userFrom(this.getNode(), response, itemIndex), outcome: 'updated' };
 			});
-			return output(userFrom(this.getNode(), response, itemIndex), 'updated');
+			return request.simplify ? { ...simplifyUser(person), outcome } : person;
 		},
 	});
 }

@@ -1,6 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { earlierFailed, inTurn } from '../../helpers/claims';
 import { createOnce } from '../../helpers/create-once';
+import { dueRewardFields, findReward, notADueReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyReward, simplifyRewards } from '../../helpers/reward';
 import { settle } from '../../helpers/settle';
-import { dueRewardFields, findReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyReward, simplifyRewards } from '../../helpers/reward';
 import { itemError } from '../../helpers/validation';
 import { apiPath, isRefusal } from '../../transport';
 import { simplify } from '../common.descriptions';
@@ -9,16 +12,17 @@ import { defineOperation, failIfAlreadyDone } from '../operation';
 /**
  * Cancels a due reward (POST /rewards/cancel/{id}, docs/referral-factory-api.md, R5). Sent only for a reward the run's
  * lists show due (`rewardsInState`); one they show issued is an error (it was paid, not cancelled), and one in no list
- * is gone already (cancelled by an earlier run — or the ID was never a reward's; nothing can tell the two apart):
- * `outcome: 'gone'`, or an error with Fail If Already Done. Never sent twice: after a lost answer the reward is looked
- * for afresh in every type's lists: in none → done; still due → sent again; issued meanwhile → an error. When Referral
- * Factory refuses the call, the reward is looked for afresh in the same way.
+ * is an item error too — a cancelled reward and an ID that was never a due reward's (a reward rule's, say) look the
+ * same — unless this execution cancelled it in an earlier try (Retry On Fail): then `cancelled`. One item per reward
+ * in a run sends it (`inTurn`); another item with the same ID gets `alreadyCancelled`. After a lost answer the reward
+ * is looked for afresh in every type's lists: in none → done; still due → sent again (a second cancel cannot pay);
+ * issued meanwhile → an error. When Referral Factory refuses the call, the reward is looked for afresh in the same way.
  */
 export const cancel = defineOperation({
 	resource: 'reward',
 	operation: 'cancel',
-	properties: [...dueRewardFields, simplify(SIMPLIFIED_REWARD)],
-	alreadyDone: 'the reward is no longer there to cancel (cancelled by an earlier run, say)',
+	properties: [...dueRewardFields('cancel'), simplify(SIMPLIFIED_REWARD)],
+	alreadyDone: 'the reward was cancelled already (by another item of the run, say)',
 	prepare(itemIndex) {
 		return {
 			rewardId: readRewardId(this, itemIndex),
@@ -26,15 +30,17 @@ export const cancel = defineOperation({
 			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		};
 	},
-	async execute({ client, itemIndex, request: { rewardId, strict, simplify: simplified } }) {
+	async execute({ client, itemIndex, memory, request: { rewardId, strict, simplify: simplified } }) {
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
+		const record = `reward:${rewardId}`;
+		const mine = memory.recall(record) === 'cancelled';
 		/** With Simplify: the reward as it was due (the run's lists), in the node's words, now cancelled. */
-		const cancelled = async (outcome: 'cancelled' | 'gone') => {
+		const cancelled = async (outcome: 'cancelled' | 'alreadyCancelled'): Promise<IDataObject> => {
 			if (!simplified) return { cancelled: true, id: rewardId, outcome };
-			const due = outcome === 'cancelled' ? (await rewardsInState(client, 'due', lookup)).get(String(rewardId)) : undefined;
+			const due = (await rewardsInState(client, 'due', lookup)).get(String(rewardId));
 			const [shown] = due ? await simplifyRewards(client, [{ reward: due.reward, type: due.type }], { ...lookup, afterWrite: true }) : [simplifyReward({ id: rewardId })];
-			return { ...shown, status: outcome === 'cancelled' ? 'cancelled' : shown.status, cancelled: true, outcome };
+			return { ...shown, status: 'cancelled', cancelled: true, outcome };
 		};
 		const issued = () =>
 			itemError(
@@ -43,43 +49,56 @@ export const cancel = defineOperation({
 				`Reward ${rewardId} was issued, so it can no longer be cancelled`,
 				'Referral Factory has issued this reward (it may have been paid out). Check it in Referral Factory.',
 			);
-		const gone = async () => {
-			if (strict) {
-				throw itemError(this, itemIndex, `No due reward with ID ${rewardId} was found`, 'It was cancelled already, or the ID is not a reward\'s: check it with Reward → Get Many (Status: Due).');
-			}
-			return await cancelled('gone');
+		const done = () => {
+			memory.note(record, 'cancelled');
+			return 'cancelled' as const;
 		};
-		if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {
-			if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
-			return await gone();
+
+		const outcome = await inTurn(client, record, itemIndex, async (earlier): Promise<'cancelled' | 'alreadyCancelled'> => {
+			if (earlier && !earlier.ok) throw earlierFailed(client, `Reward ${rewardId}`, earlier, itemIndex);
+			if (earlier?.ok) return 'alreadyCancelled';
+			const likely = (await rewardsInState(client, 'due', lookup)).get(String(rewardId))?.type;
+			if (likely === undefined) {
+				if ((await rewardsInState(client, 'issued', lookup)).has(String(rewardId))) throw issued();
+				if (mine) return 'cancelled';
+				throw notADueReward(this, itemIndex, rewardId);
+			}
+			let attempts = 0;
+			const sent = await settle(
+				createOnce(client, {
+					itemIndex,
+					deadline,
+					send: async () => {
+						attempts++;
+						await client.request('POST', apiPath('rewards', 'cancel', rewardId), {
+							itemIndex,
+							deadline,
+							idempotent: false,
+							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due).' },
+							refused: { otherwise: `A reward can be cancelled only while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due).` },
+						});
+						return true;
+					},
+					find: async () => {
+						const found = await findReward(client, rewardId, lookup, likely);
+						if (found === undefined) return true;
+						if (found.state === 'due') return undefined;
+						throw issued();
+					},
+				}),
+			);
+			if (sent.ok) return done();
+			if (!isRefusal(sent.error)) throw sent.error;
+			// Refused, and gone from the lists since they were read: a resend refused after a lost answer means this run's
+			// first request did it; a first request refused means someone else did, meanwhile. Still listed: it stands.
+			const found = await findReward(client, rewardId, lookup, likely);
+			if (found?.state === 'issued') throw issued();
+			if (found !== undefined) throw sent.error;
+			return attempts > 1 ? done() : 'alreadyCancelled';
+		});
+		if (outcome === 'alreadyCancelled' && strict) {
+			throw itemError(this, itemIndex, `Reward ${rewardId} was cancelled already`, "Nothing more was sent. To let such items pass, turn off Options › 'Fail If Already Done'.");
 		}
-		const sent = await settle(
-			createOnce(client, {
-				itemIndex,
-				deadline,
-				send: async () => {
-					await client.request('POST', apiPath('rewards', 'cancel', rewardId), {
-						itemIndex,
-						deadline,
-						idempotent: false,
-						notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due).' },
-						refused: { otherwise: `A reward can be cancelled only while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due).` },
-					});
-					return true;
-				},
-				find: async () => {
-					const found = await findReward(client, rewardId, lookup);
-					if (found === undefined) return true;
-					if (found.state === 'due') return undefined;
-					throw issued();
-				},
-			}),
-		);
-		if (sent.ok) return await cancelled('cancelled');
-		if (!isRefusal(sent.error)) throw sent.error;
-		const found = await findReward(client, rewardId, lookup);
-		if (found?.state === 'issued') throw issued();
-		if (found !== undefined) throw sent.error;
-		return await gone();
+		return await cancelled(outcome);
 	},
 });

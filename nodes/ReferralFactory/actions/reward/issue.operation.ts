@@ -1,105 +1,155 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import { createOnce } from '../../helpers/create-once';
+import { earlierFailed, inTurn } from '../../helpers/claims';
+import { dueRewardFields, findReward, notADueReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyRewards, type RewardType } from '../../helpers/reward';
 import { settle } from '../../helpers/settle';
-import { dueRewardFields, findReward, oncePerReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyRewards } from '../../helpers/reward';
 import { itemError } from '../../helpers/validation';
-import { apiPath, isRefusal, unwrapData } from '../../transport';
+import { apiPath, isAmbiguous, isRefusal, unwrapData } from '../../transport';
 import { simplify } from '../common.descriptions';
 import { defineOperation, failIfAlreadyDone } from '../operation';
 
 /**
  * Issues a due reward (POST /rewards/issue/{id}, docs/referral-factory-api.md, R5). Issuing may pay out money
- * (Tremendous, Stripe: docs/referral-factory-api.md, R7), so it is never sent twice, not even to an API that would pay
- * an issued reward again:
- * - one item per reward ID in a run sends it (`oncePerReward`); another item with the same ID gets its result;
- * - before sending, the reward must not be issued already (the run's reward lists, `rewardsInState`); if it is, the
- *   item succeeds with `outcome: 'alreadyIssued'` (a re-run, Retry On Fail), or fails with Fail If Already Done;
- * - after a lost answer the reward is looked for afresh in every type's lists before anything is sent again:
- *   issued → done (by this run); still due → sent again; in no list → an error that says so;
- * - when Referral Factory refuses the call (404, 422 …) and the reward is found issued, it was issued before.
+ * (Tremendous, Stripe: R7) and Referral Factory offers no idempotency key, so a second request it accepts is a second
+ * payout. The protocol (docs/writes.md, "Issue"):
+ * - one item per reward in a run sends it (`inTurn`); another item with the same ID gets `alreadyIssued`;
+ * - only a reward the run's lists show due is sent; one they show issued is `alreadyIssued` (or `issued` when this
+ *   execution issued it in an earlier try: Retry On Fail); one in neither list is an item error (a reward rule's ID,
+ *   a cancelled reward), nothing sent;
+ * - after an answer that does not say (no answer, a 5xx, a dropped connection) the request is never sent again
+ *   blind: the node waits at least the request's timeout (Referral Factory may still be paying out), then reads the
+ *   lists afresh: issued → `issued`; still due → the item fails and says so, unless Resend Once If Unconfirmed is on;
+ * - a 2xx whose reward the lists still show due is `unknown`, not `issued`;
+ * - a refused request (404, 409, 422) for a reward found issued is `alreadyIssued`.
  */
-/** An answer to the issue call without the reward in it. */
-const NOT_IN_ANSWER: IDataObject = {};
+
+/** The option that lets an unconfirmed issue be sent once more (off: the user decides). */
+const resendOption: INodeProperties = {
+	displayName: 'Resend Once If Unconfirmed',
+	name: 'resendIfUnconfirmed',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to send the issue once more when Referral Factory did not answer it and, after waiting as long as the request timeout, its lists still show the reward due. Off: the item fails and nothing is sent again. On: a payout Referral Factory is still processing may be paid twice.',
+};
+
+type Outcome = 'issued' | 'alreadyIssued' | 'unknown';
+
+interface Issued {
+	reward: IDataObject;
+	outcome: Outcome;
+}
 
 export const issue = defineOperation({
 	resource: 'reward',
 	operation: 'issue',
-	properties: [...dueRewardFields, simplify(SIMPLIFIED_REWARD)],
+	properties: [...dueRewardFields('issue'), simplify(SIMPLIFIED_REWARD)],
 	alreadyDone: 'the reward was issued already (by an earlier run, say)',
+	extraOptions: [resendOption],
 	prepare(itemIndex) {
 		return {
 			rewardId: readRewardId(this, itemIndex),
 			strict: failIfAlreadyDone(this, itemIndex),
+			resend: this.getNodeParameter('options.resendIfUnconfirmed', itemIndex, false) === true,
 			simplify: this.getNodeParameter('simplify', itemIndex, true) as boolean,
 		};
 	},
-	async execute({ client, itemIndex, request: { rewardId, strict, simplify: simplified } }) {
+	async execute({ client, itemIndex, memory, request: { rewardId, strict, resend, simplify: simplified } }) {
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
-		const alreadyIssued = (reward: IDataObject): IDataObject => {
-			if (strict) {
-				throw itemError(this, itemIndex, `Reward ${rewardId} was issued already`, "Nothing was sent again. To let such items pass, turn off Options › 'Fail If Already Done'.");
-			}
-			return { ...reward, outcome: 'alreadyIssued' };
-		};
+		const record = `reward:${rewardId}`;
+		/** What this item did to the reward in an earlier try of this execution: `issued`, or `unconfirmed` (sent, no answer). */
+		const mine = memory.recall(record);
+		const settleMs = client.settings.timeoutMs;
 
-		const issueOnce = async (): Promise<IDataObject> => {
-			if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {
-				const issued = (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
-				if (issued) return alreadyIssued(issued.reward);
-			}
+		/** The item's error when an issue was sent, not confirmed, and the reward is still due: never sent again blind. */
+		const notConfirmed = (why: string, httpCode?: string | null) =>
+			new NodeApiError(client.node, { message: why } as JsonObject, {
+				message: `Referral Factory did not confirm issuing reward ${rewardId}; as far as its lists show, the reward is not issued [item ${itemIndex}]`,
+				description: `${why}, and the reward is still due. It was not sent again, so that it cannot be paid twice. Check the reward in Referral Factory, then run the workflow again to retry (or turn on Options › Resend Once If Unconfirmed).`,
+				itemIndex,
+				httpCode: httpCode ?? undefined,
+			});
+		const leftTheLists = () =>
+			itemError(
+				this,
+				itemIndex,
+				`Reward ${rewardId} is neither due nor issued any more`,
+				'An answer from Referral Factory was lost and the reward has since left the due list without being issued (cancelled?). Check it in Referral Factory before issuing again.',
+			);
+
+		/** The reward's type, from the run's lists: the look-ups after a lost answer read its lists first. */
+		let likely: RewardType | undefined;
+		const send = async (resends: number): Promise<Issued> => {
 			const sent = await settle(
-				createOnce<IDataObject>(client, {
+				client.request('POST', apiPath('rewards', 'issue', rewardId), {
 					itemIndex,
 					deadline,
-					send: async () => {
-						const response = await client.request('POST', apiPath('rewards', 'issue', rewardId), {
-							itemIndex,
-							deadline,
-							idempotent: false,
-							notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
-							refused: {
-								otherwise: `A reward is issued once, while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due). If it is due, check in Referral Factory how the reward pays out (a payout provider such as Tremendous or Stripe must be connected and funded).`,
-							},
-						});
-						const reward = unwrapData<IDataObject | undefined>(response);
-						// The answer is not published (docs/referral-factory-api.md, R5): without the reward in it, the
-						// reward is read from the lists below.
-						return reward && typeof reward === 'object' && !Array.isArray(reward) && reward.id !== undefined ? reward : NOT_IN_ANSWER;
-					},
-					find: async () => {
-						const found = await findReward(client, rewardId, lookup);
-						if (found?.state === 'issued') return found.reward;
-						if (found?.state === 'due') return undefined;
-						throw itemError(
-							this,
-							itemIndex,
-							`Reward ${rewardId} is neither due nor issued any more`,
-							'An answer from Referral Factory was lost and the reward has since left the due list without being issued (cancelled?). Check it in Referral Factory before issuing again.',
-						);
+					idempotent: false,
+					notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
+					refused: {
+						otherwise: `A reward is issued once, while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due). If it is due, check in Referral Factory how the reward pays out (a payout provider such as Tremendous or Stripe must be connected and funded).`,
 					},
 				}),
 			);
-			if (sent.ok && sent.value.record !== NOT_IN_ANSWER) return { ...sent.value.record, outcome: 'issued' };
 			if (sent.ok) {
-				// Issued: a failed read now must not fail the item, so the reward's ID stands in for it then.
-				const found = await findReward(client, rewardId, lookup).catch(() => undefined);
-				return { ...(found?.state === 'issued' ? found.reward : { id: rewardId, status: 'issued' }), outcome: 'issued' };
+				memory.note(record, 'issued');
+				const answered = unwrapData<IDataObject | undefined>(sent.value);
+				if (answered && typeof answered === 'object' && !Array.isArray(answered) && answered.id !== undefined) return { reward: answered, outcome: 'issued' };
+				// The answer is not published (docs/referral-factory-api.md, R5): without the reward in it, the lists say.
+				// Issued either way: a failed read does not fail the item.
+				const found = await findReward(client, rewardId, lookup, likely).catch(() => undefined);
+				if (found?.state === 'due') return { reward: found.reward, outcome: 'unknown' };
+				return { reward: found?.reward ?? { id: rewardId, status: 'issued' }, outcome: 'issued' };
 			}
-			if (!isRefusal(sent.error)) throw sent.error;
-			const found = await findReward(client, rewardId, lookup);
-			if (found?.state !== 'issued') throw sent.error;
-			return alreadyIssued(found.reward);
+			if (isRefusal(sent.error)) {
+				const found = await findReward(client, rewardId, lookup, likely);
+				// Refused and issued: by this execution when it sent before (a resend after no answer), else before it.
+				if (found?.state === 'issued') return { reward: found.reward, outcome: memory.recall(record) ? 'issued' : 'alreadyIssued' };
+				throw sent.error;
+			}
+			if (!isAmbiguous(sent.error)) throw sent.error;
+			// Sent, and no answer that says: Referral Factory may be paying out right now. Wait, then look.
+			memory.note(record, 'unconfirmed');
+			await client.wait(settleMs);
+			const found = await findReward(client, rewardId, lookup, likely);
+			if (found?.state === 'issued') {
+				memory.note(record, 'issued');
+				return { reward: found.reward, outcome: 'issued' };
+			}
+			if (found === undefined) throw leftTheLists();
+			if (resends > 0) return await send(resends - 1);
+			const cause = sent.error as NodeApiError;
+			throw notConfirmed(`Its answer was lost (${cause.message.replace(/ \[item \d+\]$/, '')}); ${Math.round(settleMs / 1000)} s later`, cause.httpCode);
 		};
 
-		const { result, earlier } = await oncePerReward(client, rewardId, itemIndex, issueOnce);
-		const output = earlier === undefined ? result : alreadyIssued(result);
-		if (!simplified) return output;
+		const { reward, outcome } = await inTurn<Issued>(client, record, itemIndex, async (earlier) => {
+			if (earlier && !earlier.ok) throw earlierFailed(client, `Reward ${rewardId}`, earlier, itemIndex);
+			if (earlier?.ok) return { reward: earlier.value.reward, outcome: 'alreadyIssued' };
+			const due = (await rewardsInState(client, 'due', lookup)).get(String(rewardId));
+			likely = due?.type;
+			if (due === undefined) {
+				const issued = (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
+				if (issued) return { reward: issued.reward, outcome: mine ? 'issued' : 'alreadyIssued' };
+				throw notADueReward(this, itemIndex, rewardId);
+			}
+			// This execution sent it before (Retry On Fail) and the lists still show it due: never sent blind again.
+			if (mine === 'issued') return { reward: due.reward, outcome: 'unknown' };
+			if (mine === 'unconfirmed' && !resend) {
+				throw notConfirmed('An earlier try of this execution sent it and got no answer');
+			}
+			return await send(resend && mine !== 'unconfirmed' ? 1 : 0);
+		});
+
+		if (outcome === 'alreadyIssued' && strict) {
+			throw itemError(this, itemIndex, `Reward ${rewardId} was issued already`, "Nothing was sent again. To let such items pass, turn off Options › 'Fail If Already Done'.");
+		}
+		if (!simplified) return { ...reward, outcome };
 		// In the node's words, with the type from the run's lists (read already) and the recipient's name and email.
-		const { outcome, ...reward } = output;
+		const state = outcome === 'unknown' ? 'due' : 'issued';
 		const listed = (await rewardsInState(client, 'due', lookup)).get(String(rewardId)) ?? (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
-		const [shown] = await simplifyRewards(client, [{ reward: { ...listed?.reward, ...reward }, type: listed?.type, state: 'issued' }], { ...lookup, afterWrite: true });
-		return { ...shown, status: 'issued', outcome };
+		const [shown] = await simplifyRewards(client, [{ reward: { ...listed?.reward, ...reward }, type: listed?.type, state }], { ...lookup, afterWrite: true });
+		return { ...shown, status: state, outcome };
 	},
 });
