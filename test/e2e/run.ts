@@ -98,8 +98,9 @@ const checks: Array<{
 			assert.equal(outputOf(result, 'Qualify Lead')[0].json.qualified, true);
 			assert.equal(outputOf(result, 'Unqualify Lead')[0].json.qualified, false);
 			const sent = sandbox.requests.filter((r) => r.path === '/api/v2/users/qualification').map((r) => r.body);
+			// Qualify was given the lead by referral code; it writes by the ID it read.
 			assert.deepEqual(sent, [
-				{ code: lead.json.referralCode, qualified: true },
+				{ id: lead.json.id, qualified: true },
 				{ id: lead.json.id, qualified: false },
 			]);
 			assert.equal(sandbox.store.users.find((u) => u.id === lead.json.id)?.qualified_at, null);

@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 				name: 'Cancel',
 				value: 'cancel',
 				description: 'Cancel a due reward, given its own ID (the ID from Get Many, not the reward rule ID), so that it is never issued',
-				action: 'Irreversibly cancel a due reward by its own ID so it is never issued',
+				action: 'Irreversibly cancel a due reward by exact ID, not a rule ID, so it is never issued',
 			},
 			{
 				name: 'Get Many',
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 				name: 'Issue',
 				value: 'issue',
 				description: 'Issue a due reward, given its own ID (the ID from Get Many, not the reward rule ID); this may pay out money, and it is never sent twice',
-				action: 'Irreversibly issue a due reward by its own ID which may pay out money',
+				action: 'Irreversibly issue a due reward by exact ID, not a rule ID, which may pay out money',
 			},
 		],
 		default: 'getAll',
