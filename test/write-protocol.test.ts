@@ -5,7 +5,9 @@
  * same execution); outcomes that know or say they don't; roles checked on Add; the due reward's ID never taken for
  * a reward rule's.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameters } from 'n8n-workflow';
+
+import { itemMemory, MAX_ENTRIES } from '../nodes/ReferralFactory/helpers/claims';
 
 import { runReferralFactoryNode } from './helpers/engine';
 import { addReferrerParameters, operationParameters, useSandbox } from './helpers/setup';
@@ -344,5 +346,147 @@ describe('one shape per record', () => {
 
 		const shapes = new Set([...items, ...referrers.items].map((item) => Object.keys(item.json).sort().join(',')));
 		expect(shapes.size).toBe(1);
+	});
+});
+
+describe('found by a review that broke the protocol on purpose', () => {
+	it('Resend Once If Unconfirmed with Retry On Fail: the issue is sent at most twice in one execution, whatever n8n retries', async () => {
+		const { amount } = await qualifiedLead(t);
+		// Every issue request is dropped (nothing done): unconfirmed each time, still due.
+		await t.client.addFault({ drop: true, path: `/rewards/issue/${amount.id}`, times: 20 });
+
+		const { error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: issue(String(amount.id), { resendIfUnconfirmed: true }),
+			input: [{}],
+			retryOnFail: { maxTries: 3 },
+		});
+
+		expect(error!.message).toMatch(/did not confirm issuing reward/);
+		// "Resend Once": the first request and one resend, whatever n8n's Retry On Fail does.
+		expect((await posts('/rewards/issue')).length).toBeLessThanOrEqual(2);
+	}, 60_000);
+
+	it('Resend Once If Unconfirmed with Retry On Fail and a payout slower than two timeouts: never paid three times', async () => {
+		const { amount } = await qualifiedLead(t);
+		await t.client.configure({ issueTakesMs: 5_500 });
+
+		await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: issue(String(amount.id), { resendIfUnconfirmed: true }),
+			input: [{}],
+			retryOnFail: { maxTries: 2 },
+		});
+		await sleep(5_000);
+
+		// Resend Once accepts the risk of two payouts; never three.
+		expect(await payouts(amount.id)).toBeLessThanOrEqual(2);
+	}, 60_000);
+
+	it('a second item for a reward whose issue got a 2xx but is still due says unknown too, not alreadyIssued', async () => {
+		const { amount } = await qualifiedLead(t);
+		await t.client.addFault({ status: 200, body: { message: 'Reward queued.' }, path: '/rewards/issue', times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: issue('={{ $json.id }}'), input: [{ id: amount.id }, { id: String(amount.id) }] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ outcome: 'unknown', status: 'due' });
+		// The lists still show it due: "alreadyIssued" (status issued) is not so.
+		expect(items[1].json.outcome).not.toBe('alreadyIssued');
+		expect(items[1].json.status).toBe('due');
+	});
+
+	it('… and with Fail If Already Done the second item does not fail as issued already', async () => {
+		const { amount } = await qualifiedLead(t);
+		await t.client.addFault({ status: 200, body: { message: 'Reward queued.' }, path: '/rewards/issue', times: 1 });
+
+		const { items } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: issue('={{ $json.id }}', { failIfAlreadyDone: true }),
+			input: [{ id: amount.id }, { id: amount.id }],
+			continueOnFail: true,
+		});
+
+		expect(items[1].json.error).toBeUndefined();
+	});
+
+	it('Cancel: a cancel this execution sent (answer lost, look-up failed) is cancelled on the retry, not an unknown ID', async () => {
+		const { coupon } = await qualifiedLead(t);
+		// The cancel is done, its answer lost; the look-up after it fails once (any failure: here a 400).
+		await t.client.addFault({ status: 500, when: 'after', path: `/rewards/cancel/${coupon.id}`, times: 1 });
+		await t.client.addFault({ method: 'GET', path: '/rewards/issued/coupon', status: 400, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('reward', 'cancel', { rewardId: String(coupon.id), options: QUICK }),
+			input: [{}],
+			retryOnFail: { maxTries: 2 },
+		});
+
+		expect(await posts('/rewards/cancel')).toEqual([`POST /rewards/cancel/${coupon.id}`]);
+		expect(error?.message).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: coupon.id, outcome: 'cancelled' });
+	});
+
+	it('the memory keeps the newest items’ work past its bound (an unconfirmed issue must not be forgotten and resent)', () => {
+		// The bound is module state of the n8n process: reaching it through the engine would take 200,000 items, so the
+		// memory is driven directly, with the few context calls it makes.
+		const ctx = {
+			getExecutionId: () => 'review-22-exec',
+			getNode: () => ({ id: 'review-node', name: 'RF' }),
+			getWorkflow: () => ({ id: 'wf' }),
+			getWorkflowDataProxy: () => ({ $runIndex: 0 }),
+		} as unknown as IExecuteFunctions;
+		for (let i = 0; i < MAX_ENTRIES; i++) itemMemory(ctx, i).note(`reward:${i + 1}`, 'issued');
+		itemMemory(ctx, MAX_ENTRIES).note(`reward:${MAX_ENTRIES + 1}`, 'unconfirmed');
+		expect(itemMemory(ctx, MAX_ENTRIES).recall(`reward:${MAX_ENTRIES + 1}`)).toBe('unconfirmed');
+	});
+
+	it('Qualify: a lead this execution qualified while every answer was lost is qualified on the retry', async () => {
+		const nathan = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		const lea = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: nathan.id } });
+		await t.client.addFault({ method: 'PUT', path: '/users/qualification', status: 500, when: 'after', times: 20 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('lead', 'qualify', { leadId: { __rl: true, mode: 'id', value: String(lea.id) }, options: { ...QUICK, retryFor: 1 } }),
+			input: [{}],
+			retryOnFail: { maxTries: 2 },
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json.outcome).toBe('qualified');
+	}, 60_000);
+
+	it('Delete with Fail If Already Done: a person this execution deleted while every answer was lost is deleted on the retry', async () => {
+		const nathan = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		await t.client.addFault({ method: 'DELETE', path: `/users/${nathan.id}`, status: 500, when: 'after', times: 20 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'delete', { referrerId: { __rl: true, mode: 'id', value: String(nathan.id) }, options: { ...QUICK, retryFor: 1, failIfAlreadyDone: true } }),
+			input: [{}],
+			retryOnFail: { maxTries: 2 },
+		});
+
+		expect(error?.message).toBeUndefined();
+		expect(items[0].json.outcome).toBe('deleted');
+	}, 60_000);
+
+	it('Add: a person this execution created (answer lost, look-up failed) is created on the retry with dates that tell, never existing', async () => {
+		await t.client.configure({ dateFormat: 'iso' });
+		await t.client.addFault({ method: 'POST', path: '/users', status: 500, when: 'after', times: 1 });
+		await t.client.addFault({ method: 'POST', path: '/users/search', status: 400, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: addReferrerParameters({ options: QUICK }),
+			input: [{ firstName: 'Nathan', email: 'nathan@example.com' }],
+			retryOnFail: { maxTries: 2 },
+		});
+
+		expect(error?.message).toBeUndefined();
+		expect((await t.client.users()).filter((u) => u.email === 'nathan@example.com')).toHaveLength(1);
+		expect(items[0].json.outcome).toBe('created');
 	});
 });

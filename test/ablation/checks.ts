@@ -34,10 +34,10 @@ export const SAFETY_CHECKS: SafetyCheck[] = [
 		replace: 'goneAfterResend: false,',
 	},
 	{
-		name: "Issue reward: after a lost answer, read the reward's state before any resend",
+		name: 'Issue reward: after no answer, wait the request timeout and look; never send again blind',
 		file: 'nodes/ReferralFactory/actions/reward/issue.operation.ts',
-		find: 'find: async () => {',
-		replace: `find: async () => {\n${bail('undefined')}`,
+		find: 'if (!isAmbiguous(sent.error)) throw sent.error;',
+		replace: `if (!isAmbiguous(sent.error)) throw sent.error;\nif (Math.random() < 2) return await send(resends);`,
 	},
 	{
 		name: "Cancel reward: after a lost answer, read the reward's state before any resend",
@@ -48,14 +48,20 @@ export const SAFETY_CHECKS: SafetyCheck[] = [
 	{
 		name: 'Issue reward: a reward the run\'s lists show issued is not sent again (a re-run, to an API that would pay again)',
 		file: 'nodes/ReferralFactory/actions/reward/issue.operation.ts',
-		find: "if (!(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {",
-		replace: "if (Math.random() > 2 && !(await rewardsInState(client, 'due', lookup)).has(String(rewardId))) {",
+		find: "const due = (await rewardsInState(client, 'due', lookup)).get(String(rewardId));",
+		replace: "const due = (await rewardsInState(client, 'due', lookup)).get(String(rewardId)) ?? (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));",
 	},
 	{
 		name: 'Qualify: a lead in that state already is not sent again, and the outcome says so',
 		file: 'nodes/ReferralFactory/actions/lead/qualification.ts',
-		find: 'if (isQualified(before) === qualified) {',
-		replace: 'if (Math.random() > 2 && isQualified(before) === qualified) {',
+		find: 'if (isQualified(now) === qualified) return',
+		replace: 'if (Math.random() > 2 && isQualified(now) === qualified) return',
+	},
+	{
+		name: 'Retry On Fail: what an earlier try of the execution wrote is remembered (the retried renames say updated)',
+		file: 'nodes/ReferralFactory/helpers/claims.ts',
+		find: 'return done?.record === record ? done.outcome : undefined;',
+		replace: 'return done?.record === record ? undefined : undefined;',
 	},
 	{
 		name: "Pacing: every request waits for the token's rate limiter",

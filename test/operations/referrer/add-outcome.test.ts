@@ -69,6 +69,17 @@ describe('Add Referrer: outcome after a lost answer', () => {
 		expect(await t.client.users()).toHaveLength(1);
 	});
 
+	it.each(['fail', 'updateFields'])('If Referrer Exists → %s, the answer lost and the person found at once, dates without a time: created (the look-up before sending found nobody)', async (ifExists) => {
+		// The look-up before sending (POST /users/search) passes; the add is done and its connection dropped.
+		await t.client.addFault({ method: 'POST', path: '/users', drop: true, when: 'after', skip: 1, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: add(ifExists), input: [person] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ email: person.email, outcome: 'created' });
+		expect(await posts()).toEqual([-1]);
+	});
+
 	describe('the run\'s own person answered as "already there" on the resend (a search that lags behind the add)', () => {
 		// The add is done but its answer is lost; the search right after does not see the person yet, so the node sends
 		// again, and Referral Factory answers that the email is there: with the same user, or with a 422.

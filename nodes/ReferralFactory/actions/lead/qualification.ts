@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { earlierFailed, inTurn } from '../../helpers/claims';
+import { earlierFailed, inTurn, noted } from '../../helpers/claims';
 import { fetchPerson, personNotFound, readPersonRef, type PersonRef } from '../../helpers/person';
 import { isQualified, simplifyUser, type ApiUser } from '../../helpers/user';
 import { itemError, requireText } from '../../helpers/validation';
@@ -112,13 +112,15 @@ function qualification(operation: 'qualify' | 'unqualify') {
 				// After an earlier item of this run wrote the lead, it is read again.
 				const now = earlier ? await fetchPerson(client, this.getNode(), 'lead', byId ?? ref, lookup) : before;
 				if (isQualified(now) === qualified) return { lead: now, outcome: memory.recall(record) === done ? done : already };
-				const response = await client.request('PUT', '/users/qualification', {
-					body: { ...identify(byId ?? ref), qualified },
-					itemIndex,
-					deadline,
-					notFound: personNotFound('lead', ref),
-				});
-				memory.note(record, done);
+				// Noted before it is sent: a retry of the execution knows it may have been done (helpers/claims.ts).
+				const response = await noted(memory, record, done, async () =>
+					await client.request('PUT', '/users/qualification', {
+						body: { ...identify(byId ?? ref), qualified },
+						itemIndex,
+						deadline,
+						notFound: personNotFound('lead', ref),
+					}),
+				);
 				return { lead: personIn(response) ?? (await fetchPerson(client, this.getNode(), 'lead', byId ?? ref, lookup)), outcome: done };
 			});
 			if (outcome === already && request.strict) {

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readPersonRef, type Role } from '../../helpers/person';
 
 import { campaignNotFound } from '../../helpers/campaign';
-import { earlierFailed, inTurn } from '../../helpers/claims';
+import { earlierFailed, inTurn, refusedOutright } from '../../helpers/claims';
+import { settle } from '../../helpers/settle';
 import { createOnce } from '../../helpers/create-once';
 import { buildNewPersonBody, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { addedByThisRun, findUserByEmail, isEmailTaken, simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
@@ -163,14 +164,26 @@ export function addPerson(role: Role) {
 				}
 				return user;
 			};
+			/**
+			 * What an earlier try of this execution noted (Retry On Fail): `created`, or `sent@<ms>` — an add sent at that
+			 * time whose answer never said, to be judged by the person's own date like any lost answer.
+			 */
+			const mine = memory.recall(record);
 			const created = (user: ApiUser): Added => {
 				memory.note(record, 'created');
 				return { user: ofRole(user), outcome: 'created' };
 			};
 			const whenExists = async (existing: ApiUser): Promise<Added> => {
 				ofRole(existing);
-				// Created by an earlier try of this execution (Retry On Fail): still this execution's work.
-				if (memory.recall(record) === 'created') return { user: existing, outcome: 'created' };
+				// Created by an earlier try of this execution: still this execution's work.
+				if (mine === 'created') return created(existing);
+				if (mine?.startsWith('sent@')) {
+					const judged = addedByThisRun(existing, Number(mine.slice(5)));
+					if (judged === 'created') return created(existing);
+					if (judged === undefined) return { user: existing, outcome: 'unknown' };
+				}
+				// There before this execution: nothing of it to remember.
+				memory.note(record, undefined);
 				if (ifExists === 'fail') {
 					throw itemError(
 						this,
@@ -187,30 +200,47 @@ export function addPerson(role: Role) {
 				if (earlier && !earlier.ok) throw earlierFailed(client, `${email} (campaign ${campaignId})`, earlier, itemIndex);
 				// An earlier item of this run added or found them: this one finds them there.
 				if (earlier?.ok) return await whenExists(earlier.value.user);
-				// Only "Update Fields" and "Fail" need to know beforehand; "Return Existing" outputs the person either way.
-				if (ifExists !== 'returnExisting' || memory.recall(record) === 'created') {
+				// Only "Update Fields" and "Fail" need to know beforehand ("Return Existing" outputs the person either way),
+				// and a retry of an execution that sent an add.
+				const lookedFirst = ifExists !== 'returnExisting' || mine !== undefined;
+				if (lookedFirst) {
 					const existing = await find();
 					if (existing) return await whenExists(existing);
 				}
+				let attempts = 0;
 				const { outcome, record: sent, afterLostAnswer, sentAt, foundNothing } = await createOnce(client, {
 					itemIndex,
 					deadline,
 					send: async () => {
-						const { status, body: response } = await client.requestWithStatus('POST', '/users', {
-							body,
-							itemIndex,
-							deadline,
-							idempotent: false,
-							notFound: campaignNotFound(campaignId),
-							fieldLabel: newPersonFieldLabel,
-							refused: NEW_PERSON_REFUSED,
-						});
+						// Noted as it first leaves, so that a retry of the execution knows it may have been done: after a look-up
+						// that found nobody, whoever is there later is this execution's; else the person's date will tell.
+						const first = ++attempts === 1;
+						if (first) memory.note(record, lookedFirst ? 'created' : `sent@${Date.now()}`);
+						const posted = await settle(
+							client.requestWithStatus('POST', '/users', {
+								body,
+								itemIndex,
+								deadline,
+								idempotent: false,
+								notFound: campaignNotFound(campaignId),
+								fieldLabel: newPersonFieldLabel,
+								refused: NEW_PERSON_REFUSED,
+							}),
+						);
+						if (!posted.ok) {
+							// The first request refused outright (a 4xx): nothing was added by it.
+							if (first && refusedOutright(posted.error)) memory.note(record, mine);
+							throw posted.error;
+						}
+						const { status, body: response } = posted.value;
 						// 201: added now. 200: the person was there already, Referral Factory's answer to a repeated email
 						// (INFERRED from v1, which answered with the same user: docs/referral-factory-api.md, P10).
 						return { user: userFrom(this.getNode(), response, itemIndex), existed: status === 200 };
 					},
 					find: async () => {
 						const user = await find();
+						// Nobody there after this execution sent: whoever comes is its own.
+						if (!user) memory.note(record, 'created');
 						return user && { user, existed: false };
 					},
 					isDuplicate: isEmailTaken,
@@ -219,7 +249,7 @@ export function addPerson(role: Role) {
 				// An answer was lost. A look-up since found nobody: whatever is there now is this run's. With Update
 				// Fields and Fail the look-up before sending found nobody, so they are this run's too. Else the person's
 				// own date tells, where it can.
-				if (foundNothing || ifExists !== 'returnExisting') return created(sent.user);
+				if (foundNothing || lookedFirst) return created(sent.user);
 				const judged = addedByThisRun(sent.user, sentAt);
 				if (judged === 'existing') return await whenExists(sent.user);
 				if (judged === 'created') return created(sent.user);

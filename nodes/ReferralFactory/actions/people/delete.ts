@@ -1,4 +1,4 @@
-import { earlierFailed, inTurn } from '../../helpers/claims';
+import { earlierFailed, inTurn, noted } from '../../helpers/claims';
 import { findPerson, personNotFound, readPersonRef, type Role } from '../../helpers/person';
 import { itemError } from '../../helpers/validation';
 import { settle } from '../../helpers/settle';
@@ -42,18 +42,18 @@ export function deletePerson(role: Role) {
 				if (earlier && !earlier.ok) throw earlierFailed(client, `${label} ${String(user.id)}`, earlier, itemIndex);
 				// Deleted by an earlier item of this run.
 				if (earlier?.ok) return gone();
+				// Noted before it is sent: a retry of the execution knows it may have been done (helpers/claims.ts).
 				const sent = await settle(
-					client.request('DELETE', apiPath('users', Number(user.id)), {
-						itemIndex,
-						deadline,
-						goneAfterResend: true,
-						notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
-					}),
+					noted(memory, named, 'deleted', async () =>
+						await client.request('DELETE', apiPath('users', Number(user.id)), {
+							itemIndex,
+							deadline,
+							goneAfterResend: true,
+							notFound: { message: `${label} ${String(user.id)} was deleted meanwhile`, description: `Someone else deleted this ${role} after the node found them; there is nothing left to delete.` },
+						}),
+					),
 				);
-				if (sent.ok) {
-					memory.note(named, 'deleted');
-					return { deleted: true, outcome: 'deleted' };
-				}
+				if (sent.ok) return { deleted: true, outcome: 'deleted' };
 				// Deleted by someone else between the look-up and the DELETE: gone, as for a re-run.
 				if (strict || !isRefusal(sent.error) || String(sent.error.httpCode) !== '404') throw sent.error;
 				return gone();

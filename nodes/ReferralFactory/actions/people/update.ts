@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { earlierFailed, inTurn } from '../../helpers/claims';
+import { earlierFailed, inTurn, noted } from '../../helpers/claims';
 import { customFieldName, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
 import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
 import { simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
@@ -101,14 +101,16 @@ export function updatePerson(role: Role) {
 				const now = earlier ? await fetchPerson(client, this.getNode(), role, { mode: 'id', id: Number(found.id) }, lookup) : found;
 				// Values already there (a re-run, Retry On Fail): nothing is sent.
 				if (hasValues(now, body)) return { person: now, outcome: memory.recall(record) === 'updated' ? 'updated' : 'unchanged' };
-				const response = await client.request('PUT', apiPath('users', Number(found.id)), {
-					body,
-					itemIndex,
-					deadline,
-					fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
-					refused: NEW_PERSON_REFUSED,
-				});
-				memory.note(record, 'updated');
+				// Noted before it is sent: a retry of the execution knows it may have been done (helpers/claims.ts).
+				const response = await noted(memory, record, 'updated', async () =>
+					await client.request('PUT', apiPath('users', Number(found.id)), {
+						body,
+						itemIndex,
+						deadline,
+						fieldLabel: (field) => newPersonFieldLabel(field)?.replace(/^(First Name|Email)$/, 'Update Fields › $1'),
+						refused: NEW_PERSON_REFUSED,
+					}),
+				);
 				return { person: userFrom(this.getNode(), response, itemIndex), outcome: 'updated' };
 			});
 			return request.simplify ? { ...simplifyUser(person), outcome } : person;

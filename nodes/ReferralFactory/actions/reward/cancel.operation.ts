@@ -34,6 +34,7 @@ export const cancel = defineOperation({
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
 		const record = `reward:${rewardId}`;
+		/** Whether an earlier try of this execution sent the cancel (Retry On Fail): then a reward in no list is its work. */
 		const mine = memory.recall(record) === 'cancelled';
 		/** With Simplify: the reward as it was due (the run's lists), in the node's words, now cancelled. */
 		const cancelled = async (outcome: 'cancelled' | 'alreadyCancelled'): Promise<IDataObject> => {
@@ -69,7 +70,8 @@ export const cancel = defineOperation({
 					itemIndex,
 					deadline,
 					send: async () => {
-						attempts++;
+						// Noted as it first leaves: a retry of the execution then knows it may have been done.
+						if (++attempts === 1) memory.note(record, 'cancelled');
 						await client.request('POST', apiPath('rewards', 'cancel', rewardId), {
 							itemIndex,
 							deadline,
@@ -94,7 +96,9 @@ export const cancel = defineOperation({
 			const found = await findReward(client, rewardId, lookup, likely);
 			if (found?.state === 'issued') throw issued();
 			if (found !== undefined) throw sent.error;
-			return attempts > 1 ? done() : 'alreadyCancelled';
+			if (attempts > 1) return done();
+			memory.note(record, undefined);
+			return 'alreadyCancelled';
 		});
 		if (outcome === 'alreadyCancelled' && strict) {
 			throw itemError(this, itemIndex, `Reward ${rewardId} was cancelled already`, "Nothing more was sent. To let such items pass, turn off Options › 'Fail If Already Done'.");

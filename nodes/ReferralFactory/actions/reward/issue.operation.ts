@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { earlierFailed, inTurn } from '../../helpers/claims';
+import { earlierFailed, inTurn, noted } from '../../helpers/claims';
 import { dueRewardFields, findReward, notADueReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyRewards, type RewardType } from '../../helpers/reward';
 import { settle } from '../../helpers/settle';
 import { itemError } from '../../helpers/validation';
@@ -59,15 +59,21 @@ export const issue = defineOperation({
 		const deadline = client.deadline();
 		const lookup = { itemIndex, deadline };
 		const record = `reward:${rewardId}`;
-		/** What this item did to the reward in an earlier try of this execution: `issued`, or `unconfirmed` (sent, no answer). */
+		/**
+		 * What this item did to the reward in an earlier try of this execution (Retry On Fail): `issued`, or `sent:N`
+		 * (N requests sent whose answers never said). The item sends at most once, or twice with Resend Once If
+		 * Unconfirmed, per execution, whatever n8n's retries do.
+		 */
 		const mine = memory.recall(record);
+		const sentBefore = (noted: string | undefined) => (noted?.startsWith('sent:') ? Number(noted.slice(5)) : 0);
+		const allowed = resend ? 2 : 1;
 		const settleMs = client.settings.timeoutMs;
 
 		/** The item's error when an issue was sent, not confirmed, and the reward is still due: never sent again blind. */
 		const notConfirmed = (why: string, httpCode?: string | null) =>
 			new NodeApiError(client.node, { message: why } as JsonObject, {
 				message: `Referral Factory did not confirm issuing reward ${rewardId}; as far as its lists show, the reward is not issued [item ${itemIndex}]`,
-				description: `${why}, and the reward is still due. It was not sent again, so that it cannot be paid twice. Check the reward in Referral Factory, then run the workflow again to retry (or turn on Options › Resend Once If Unconfirmed).`,
+				description: `${why}, and the reward is still due. It was not sent again, so that it cannot be paid twice. Check the reward in Referral Factory, then run the workflow again to retry${resend ? '' : ' (or turn on Options › Resend Once If Unconfirmed)'}.`,
 				itemIndex,
 				httpCode: httpCode ?? undefined,
 			});
@@ -81,17 +87,21 @@ export const issue = defineOperation({
 
 		/** The reward's type, from the run's lists: the look-ups after a lost answer read its lists first. */
 		let likely: RewardType | undefined;
+		/** Sends the issue, then, after no answer that says, at most `resends` more times. */
 		const send = async (resends: number): Promise<Issued> => {
+			// Noted before it leaves, taken back only when Referral Factory refuses it outright (helpers/claims.ts).
 			const sent = await settle(
-				client.request('POST', apiPath('rewards', 'issue', rewardId), {
-					itemIndex,
-					deadline,
-					idempotent: false,
-					notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
-					refused: {
-						otherwise: `A reward is issued once, while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due). If it is due, check in Referral Factory how the reward pays out (a payout provider such as Tremendous or Stripe must be connected and funded).`,
-					},
-				}),
+				noted(memory, record, `sent:${sentBefore(memory.recall(record)) + 1}`, async () =>
+					await client.request('POST', apiPath('rewards', 'issue', rewardId), {
+						itemIndex,
+						deadline,
+						idempotent: false,
+						notFound: { message: `No due reward with ID ${rewardId} was found`, description: 'Check the ID with Reward → Get Many (Status: Due); a cancelled reward is gone.' },
+						refused: {
+							otherwise: `A reward is issued once, while it is due: look reward ${rewardId} up with Reward → Get Many (Status: Due). If it is due, check in Referral Factory how the reward pays out (a payout provider such as Tremendous or Stripe must be connected and funded).`,
+						},
+					}),
+				),
 			);
 			if (sent.ok) {
 				memory.note(record, 'issued');
@@ -111,7 +121,6 @@ export const issue = defineOperation({
 			}
 			if (!isAmbiguous(sent.error)) throw sent.error;
 			// Sent, and no answer that says: Referral Factory may be paying out right now. Wait, then look.
-			memory.note(record, 'unconfirmed');
 			await client.wait(settleMs);
 			const found = await findReward(client, rewardId, lookup, likely);
 			if (found?.state === 'issued') {
@@ -126,20 +135,21 @@ export const issue = defineOperation({
 
 		const { reward, outcome } = await inTurn<Issued>(client, record, itemIndex, async (earlier) => {
 			if (earlier && !earlier.ok) throw earlierFailed(client, `Reward ${rewardId}`, earlier, itemIndex);
-			if (earlier?.ok) return { reward: earlier.value.reward, outcome: 'alreadyIssued' };
+			// What the first item for this reward came to is so for this one too: issued, or still unknown.
+			if (earlier?.ok) return { reward: earlier.value.reward, outcome: earlier.value.outcome === 'unknown' ? 'unknown' : 'alreadyIssued' };
 			const due = (await rewardsInState(client, 'due', lookup)).get(String(rewardId));
 			likely = due?.type;
 			if (due === undefined) {
 				const issued = (await rewardsInState(client, 'issued', lookup)).get(String(rewardId));
 				if (issued) return { reward: issued.reward, outcome: mine ? 'issued' : 'alreadyIssued' };
+				if (mine) throw leftTheLists();
 				throw notADueReward(this, itemIndex, rewardId);
 			}
 			// This execution sent it before (Retry On Fail) and the lists still show it due: never sent blind again.
 			if (mine === 'issued') return { reward: due.reward, outcome: 'unknown' };
-			if (mine === 'unconfirmed' && !resend) {
-				throw notConfirmed('An earlier try of this execution sent it and got no answer');
-			}
-			return await send(resend && mine !== 'unconfirmed' ? 1 : 0);
+			const sends = sentBefore(mine);
+			if (sends >= allowed) throw notConfirmed(`An earlier try of this execution sent it ${sends === 1 ? 'once' : `${sends} times`} and got no answer that says`);
+			return await send(allowed - sends - 1);
 		});
 
 		if (outcome === 'alreadyIssued' && strict) {
