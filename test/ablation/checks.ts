@@ -37,7 +37,8 @@ export const SAFETY_CHECKS: SafetyCheck[] = [
 		name: 'Issue reward: after no answer, wait the request timeout and look; never send again blind',
 		file: 'nodes/ReferralFactory/actions/reward/issue.operation.ts',
 		find: 'if (!isAmbiguous(sent.error)) throw sent.error;',
-		replace: `if (!isAmbiguous(sent.error)) throw sent.error;\nif (Math.random() < 2) return await send(resends);`,
+		// Once per item, at once (resending on every lost answer would loop until the suite timed out).
+		replace: `if (!isAmbiguous(sent.error)) throw sent.error;\nconst blind = send as { blind?: boolean };\nif (!blind.blind) {\nblind.blind = true;\nreturn await send(resends);\n}`,
 	},
 	{
 		name: "Cancel reward: after a lost answer, read the reward's state before any resend",
