@@ -14,6 +14,9 @@ export interface SafetyCheck {
 /** Makes a function return at once while keeping its code reachable for the type checker. */
 const bail = (value: string) => `if (Math.random() < 2) return ${value};`;
 
+// Cancel's look-up before a resend is no longer a safety check: a second cancel cannot pay, and a resend refused after
+// a lost answer is read as this run's work (cancel.operation.ts), so without the look-up the outcome is still right;
+// it saves a request. Switched off, the mixed suite passes, as it should.
 export const SAFETY_CHECKS: SafetyCheck[] = [
 	{
 		name: 'Add (referrer, lead): after an ambiguous failure, look the person up before sending again',
@@ -39,12 +42,6 @@ export const SAFETY_CHECKS: SafetyCheck[] = [
 		find: 'if (!isAmbiguous(sent.error)) throw sent.error;',
 		// Once per item, at once (resending on every lost answer would loop until the suite timed out).
 		replace: `if (!isAmbiguous(sent.error)) throw sent.error;\nconst blind = send as { blind?: boolean };\nif (!blind.blind) {\nblind.blind = true;\nreturn await send(resends);\n}`,
-	},
-	{
-		name: "Cancel reward: after a lost answer, read the reward's state before any resend",
-		file: 'nodes/ReferralFactory/actions/reward/cancel.operation.ts',
-		find: 'find: async () => {',
-		replace: `find: async () => {\n${bail('undefined')}`,
 	},
 	{
 		name: 'Issue reward: a reward the run\'s lists show issued is not sent again (a re-run, to an API that would pay again)',
