@@ -473,6 +473,24 @@ describe('found by a review that broke the protocol on purpose', () => {
 		expect(items[0].json.outcome).toBe('deleted');
 	}, 60_000);
 
+	it('Update: a rename whose answer was lost and whose resend was refused (a 400) is updated on the retry, not unchanged', async () => {
+		// Found by CI: the resend's outright refusal took back the note of a write the first send had done.
+		const nathan = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		await t.client.addFault({ method: 'PUT', path: `/users/${nathan.id}`, status: 500, when: 'after', times: 1 });
+		await t.client.addFault({ method: 'PUT', path: `/users/${nathan.id}`, status: 400, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'update', { referrerId: { __rl: true, mode: 'id', value: String(nathan.id) }, updateFields: { firstName: 'Nate' }, options: QUICK }),
+			input: [{}],
+			retryOnFail: { maxTries: 2 },
+		});
+
+		expect(error?.message).toBeUndefined();
+		expect((await t.client.users()).find((u) => u.id === nathan.id)?.first_name).toBe('Nate');
+		expect(items[0].json.outcome).toBe('updated');
+	});
+
 	it('Add: a person this execution created (answer lost, look-up failed) is created on the retry with dates that tell, never existing', async () => {
 		await t.client.configure({ dateFormat: 'iso' });
 		await t.client.addFault({ method: 'POST', path: '/users', status: 500, when: 'after', times: 1 });

@@ -82,6 +82,7 @@ interface FullResponse {
 }
 
 const IDEMPOTENT = new Set<IHttpRequestMethods>(['GET', 'HEAD', 'PUT', 'DELETE']);
+const READS = new Set<IHttpRequestMethods>(['GET', 'HEAD']);
 
 function positiveNumber(value: unknown, fallback: number): number {
 	const number = Number(value);
@@ -204,6 +205,9 @@ export class ApiClient {
 		if (options.body !== undefined) request.body = options.body;
 		if (options.qs !== undefined) request.qs = options.qs;
 
+		// Whether an earlier attempt of a write may have been carried out though its answer was lost: a refusal of a
+		// resend then says nothing about whether the write was done.
+		let mayBeDone = false;
 		for (let attempt = 0; ; attempt++) {
 			this.throwIfCancelled();
 			const finished = await this.limiter.acquire(this.signal);
@@ -240,11 +244,18 @@ export class ApiClient {
 					? this.networkError(node, code ?? 'ENETWORK', options.itemIndex, note)
 					: this.httpError(node, status, body, options, note);
 			const transient = status === undefined || status === 429 || status >= 500;
-			if (!transient) throw failure;
+			if (!transient) {
+				if (mayBeDone) {
+					failure.ambiguous = true;
+					failure.description = `${failure.description ?? ''} An earlier attempt's answer was lost, so Referral Factory may have made the change already.`.trim();
+				}
+				throw failure;
+			}
 
 			// A 429 is refused before any work; so is a connection that was never made. Anything else may have been
 			// carried out by Referral Factory even though no answer came back.
 			const certainlyNotDone = status === 429 || (code !== undefined && NOT_SENT.has(code));
+			if (!certainlyNotDone && !READS.has(method)) mayBeDone = true;
 			if (!idempotent && !certainlyNotDone) {
 				failure.ambiguous = true;
 				throw failure;
