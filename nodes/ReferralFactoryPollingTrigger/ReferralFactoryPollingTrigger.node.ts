@@ -2,11 +2,12 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
+import { deliveryKey, RecentKeys } from '../ReferralFactory/helpers/deliveries';
 import { readRecipients, REWARD_TYPES, simplifyReward, type RewardType } from '../ReferralFactory/helpers/reward';
 import { isQualified, type ApiUser } from '../ReferralFactory/helpers/user';
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, ListReader } from '../ReferralFactory/transport';
-import { deliveryItem } from '../ReferralFactoryTrigger/payload';
+import { deliveryItem, subjectOf } from '../ReferralFactoryTrigger/payload';
 import { EVENT_OF, POLL_EVENT_NAMES, properties, type PollEvent } from './description';
 import { idOf, timeOf, type IdMark, type OpenList, type Scan, type TimeMark } from './scan';
 import { scanById } from './scan-by-id';
@@ -199,32 +200,16 @@ export class ReferralFactoryPollingTrigger implements INodeType {
 const running = new Set<string>();
 
 /**
- * What each polling trigger started lately, in this process: a check run again on the same static data (n8n's durable
- * scheduler runs a poll at least once, so sometimes twice; static data is saved only with an execution) starts none of
- * it again. Bounded in nodes, records and time; keyed by workflow and node, and by the record and its time.
+ * What each polling trigger started lately, in this process, by `deliveryKey`: a check run again on the same static
+ * data (n8n's durable scheduler runs a poll at least once, so sometimes twice; static data is saved only with an
+ * execution) starts none of it again. Bounded in triggers, keys and time; keyed by workflow and node.
  */
-const started = new Map<string, Map<string, number>>();
-const STARTED_NODES = 500;
-const STARTED_PER_NODE = 10_000;
-const STARTED_FOR_MS = 24 * 3_600_000;
+const started = new RecentKeys({ scopes: 500, keysPerScope: 10_000, forMs: 24 * 3_600_000 });
 
-function startedBefore(node: string): Map<string, number> {
-	let records = started.get(node);
-	if (records === undefined) {
-		records = new Map();
-		started.set(node, records);
-		if (started.size > STARTED_NODES) started.delete(started.keys().next().value!);
-	}
-	const now = Date.now();
-	for (const [key, at] of records) {
-		if (now - at < STARTED_FOR_MS && records.size <= STARTED_PER_NODE) break;
-		records.delete(key);
-	}
-	return records;
+/** A record's `deliveryKey`, the one its item carries (payload.ts): the event, the record and the event's time. */
+function keyOf(event: string, source: Source, record: IDataObject): string {
+	return deliveryKey(event, source.rewardType ? subjectOf(event, {}, record) : subjectOf(event, record), record);
 }
-
-/** A record as an event: its list, its ID and, for a time event, its time (a new qualification of a lead is a new event). */
-const eventKey = (source: Source, record: IDataObject) => `${source.key}:${String(record.id)}:${source.by === 'time' ? String(source.time!(record) ?? '') : ''}`;
 
 async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const event = ctx.getNodeParameter('event', 'newReferrer') as PollEvent;
@@ -252,8 +237,8 @@ async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null
 	// Without a mark (the first poll after publishing, or after the settings changed) a list's scan only notes where
 	// it stands, and finds nothing new: the first poll starts nothing.
 	const marks = !manual && data.settings === settings ? (data.marks ?? {}) : {};
-	const nodeKey = `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
-	const before = manual ? new Map<string, number>() : startedBefore(nodeKey);
+	const scope = JSON.stringify([ctx.getWorkflow().id ?? '', ctx.getNode().id]);
+	const name = EVENT_OF[event];
 
 	const found: Array<{ source: Source; record: IDataObject }> = [];
 	let latest: { source: Source; record: IDataObject } | undefined;
@@ -261,7 +246,7 @@ async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null
 	for (const source of lists) {
 		const result = await scan(source, manual ? undefined : marks[source.key]);
 		scans.push({ source, result });
-		for (const record of result.fresh) if (source.keep(record) && !before.has(eventKey(source, record))) found.push({ source, record });
+		for (const record of result.fresh) if (source.keep(record) && (manual || !started.has(scope, keyOf(name, source, record)))) found.push({ source, record });
 		for (const record of result.future) {
 			ctx.logger.warn(`Referral Factory Polling Trigger: record ${String(record.id)} is dated ${String(source.time?.(record))}, beyond n8n's clock; it starts the workflow once and does not move the trigger's window`);
 		}
@@ -277,8 +262,7 @@ async function check(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null
 	if (!manual) {
 		data.settings = settings;
 		data.marks = Object.fromEntries(scans.map(({ source, result }) => [source.key, result.mark(held.get(source.key))]));
-		const now = Date.now();
-		for (const { source, record } of picked) if (!held.get(source.key)?.has(idOf(record) ?? NaN)) before.set(eventKey(source, record), now);
+		for (const { source, record } of picked) if (!held.get(source.key)?.has(idOf(record) ?? NaN)) started.add(scope, keyOf(name, source, record));
 	}
 	return items.length > 0 ? [items] : null;
 }

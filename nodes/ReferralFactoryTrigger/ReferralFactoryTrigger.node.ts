@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { isSureKey, RecentKeys, REPEAT_WINDOW_MS } from '../ReferralFactory/helpers/deliveries';
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, unwrapData } from '../ReferralFactory/transport';
 import { EVENT_NAMES, EVENTS, properties, type TriggerEvent } from './description';
@@ -37,6 +38,12 @@ async function n8nList(ctx: ILoadOptionsFunctions, path: string, key: string): P
 		.filter((entry): entry is { id: unknown; name?: unknown } => !!entry && typeof entry === 'object' && 'id' in entry)
 		.map((entry) => ({ name: String(entry.name ?? entry.id), value: String(entry.id) }));
 }
+
+/**
+ * The deliveries each trigger took lately, in this process (docs/trigger.md, "Repeated deliveries"): by workflow, node
+ * and test or production, by `deliveryKey`, for REPEAT_WINDOW_MS.
+ */
+const taken = new RecentKeys({ scopes: 1_000, keysPerScope: 10_000, forMs: REPEAT_WINDOW_MS.sure });
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -145,11 +152,16 @@ export class ReferralFactoryTrigger implements INodeType {
 		// A registration made for other settings may still deliver here (n8n never ran `delete` for it): an event
 		// other than the one picked starts nothing.
 		const wanted = deliveries.filter((delivery) => configured === undefined || (eventOf(delivery) ?? configured) === configured);
-		answer(200, { received: true, started: wanted.length > 0 });
-		if (wanted.length === 0) return { noWebhookResponse: true };
-		return {
-			noWebhookResponse: true,
-			workflowData: [wanted.map((delivery) => ({ json: deliveryItem(delivery, configured) }))],
-		};
+		// A delivery this trigger took lately (the same event about the same record, sent again) starts nothing: taken
+		// here, with no wait between the look and the note, so copies handled side by side cannot both start.
+		const scope = JSON.stringify([this.getWorkflow().id ?? '', this.getNode().id, this.getMode() === 'manual' ? 'test' : 'production']);
+		const items = wanted.map((delivery) => deliveryItem(delivery, configured)).filter((item) => {
+			const key = String(item.deliveryKey);
+			return taken.claim(scope, key, isSureKey(key) ? REPEAT_WINDOW_MS.sure : REPEAT_WINDOW_MS.unsure);
+		});
+		const repeated = wanted.length > items.length;
+		answer(200, { received: true, started: items.length > 0, ...(repeated ? { repeated: true } : {}) });
+		if (items.length === 0) return { noWebhookResponse: true };
+		return { noWebhookResponse: true, workflowData: [items.map((json) => ({ json }))] };
 	}
 }

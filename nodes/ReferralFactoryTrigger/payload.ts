@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { deliveryKey, type Subject } from '../ReferralFactory/helpers/deliveries';
 import { simplifyReward } from '../ReferralFactory/helpers/reward';
 import { simplifyUser, type ApiUser } from '../ReferralFactory/helpers/user';
 
@@ -66,6 +67,15 @@ export function eventOf(body: IDataObject): string | undefined {
 	return typeof event === 'string' && event ? event : undefined;
 }
 
+/**
+ * What an event is about, for its `deliveryKey`: a reward event's reward (its ID, and when it was issued), else the
+ * person (their ID, and when they were qualified for a qualification, when they signed up for a join).
+ */
+export function subjectOf(event: string | null, person: IDataObject, reward?: IDataObject): Subject {
+	if (reward) return { id: reward.id, at: reward.issued_at };
+	return { id: person.id, at: event === 'user.qualified' ? person.qualified_at : person.signed_up_at };
+}
+
 export function deliveryItem(body: IDataObject, configuredEvent: string | undefined): IDataObject {
 	const person = personIn(body);
 	const fields = new Map<string, unknown>();
@@ -78,12 +88,13 @@ export function deliveryItem(body: IDataObject, configuredEvent: string | undefi
 	// A referrer given as an object (a lead's delivery may carry its referrer: docs/referral-factory-api.md, N5).
 	const referrerObject = isObject(person.referrer) ? person.referrer : undefined;
 	if (referrerObject?.id !== undefined && user.referrer_id === undefined) user.referrer_id = numeric(referrerObject.id) as number;
+	const event = eventOf(body) ?? configuredEvent ?? null;
+	const key = deliveryKey(event, subjectOf(event, user as IDataObject, isObject(body.reward) ? body.reward : undefined), body);
 	const qualified = qualifiedFrom(pick(fields, ALIASES.qualified));
 	if (user.qualified_at === undefined && qualified !== undefined) user.qualified_at = qualified ? 'yes' : null;
 	delete user.qualified;
 
-	const event = eventOf(body) ?? configuredEvent ?? null;
-	const item: IDataObject = { event, ...simplifyUser(user) };
+	const item: IDataObject = { event, deliveryKey: key, ...simplifyUser(user) };
 	// Not in the delivery: known from the event when it says (a join is not qualified yet), else unknown.
 	if (user.qualified_at === undefined) item.qualified = event === 'user.qualified' ? true : event === 'user.join' ? false : null;
 	const referrer: IDataObject = {};

@@ -14,7 +14,7 @@ import { mcpChecks } from './mcp';
 import { pollingChecks } from './polling';
 import { rewardTestChecks } from './reward-test';
 import { fill, freePort, n8nCommand, startN8n, stopProcess, type Installed, type N8nProcess } from './n8n';
-import { triggerChecks, unpublishCheck } from './trigger';
+import { repeatedDeliveryChecks, triggerChecks, unpublishCheck } from './trigger';
 
 const FIXTURES = join(__dirname, 'fixtures', 'served');
 
@@ -68,6 +68,7 @@ export async function servedChecks(
 	};
 	try {
 		await triggerChecks(served, check);
+		await repeatedDeliveryChecks(served, check);
 		await mcpChecks(served, check);
 		await unpublishCheck(served, check);
 	} finally {

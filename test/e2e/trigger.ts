@@ -141,6 +141,56 @@ export async function triggerChecks(served: Served, check: Served['check']): Pro
 	});
 }
 
+/**
+ * A delivery sent three times within 100 ms starts one execution (n8n users see one delivery two or three times,
+ * 20–150 ms apart): the sandbox sends every delivery three times, 40 ms apart, to the registered and the dashboard
+ * workflow; then three identical posts at once to the dashboard workflow. Run after the checks above (the sink holds
+ * their five entries).
+ */
+export async function repeatedDeliveryChecks(served: Served, check: Served['check']): Promise<void> {
+	const { sandbox, base } = served;
+	const secret = served.values.WEBHOOK_SECRET;
+	await check('a delivery Referral Factory sends three times within 100 ms starts one execution; every copy gets 200', async () => {
+		const before = sandbox.sink.length;
+		sandbox.config.deliveryCopies = 3;
+		try {
+			const referrer = await api(sandbox, { campaign_id: 1, first_name: 'Tess', email: 'tess@example.com' });
+			const lead = await api(sandbox, { campaign_id: 1, first_name: 'Theo', email: 'theo@example.com', referrer: { field: 'id', value: referrer.id } });
+			await sandbox.webhooks.settled();
+			// The lead's join to the registered workflow; the referrer's and the lead's to the dashboard workflow.
+			const entries = (await sinkHolds(sandbox, before + 3)).slice(before);
+			await sleep(2_000);
+			assert.equal(sandbox.sink.length, before + 3, `executions: ${JSON.stringify((sandbox.sink as SinkEntry[]).slice(before).map((e) => [e.workflow, e.item.email]))}`);
+			assert.deepEqual(
+				entries.map((entry) => [entry.workflow, entry.item.email]).sort(),
+				[[DASHBOARD_WORKFLOW, 'tess@example.com'], [DASHBOARD_WORKFLOW, 'theo@example.com'], [JOIN_WORKFLOW, 'theo@example.com']].sort(),
+			);
+			const join = entries.find((entry) => entry.workflow === JOIN_WORKFLOW)!;
+			assert.equal(join.item.deliveryKey, `user.join:${String(lead.id)}:${String(join.item.signedUpAt)}`);
+			const answers = sandbox.webhooks.deliveries.slice(-9).map((d) => [d.status, JSON.parse(d.response).started]);
+			assert.deepEqual(answers.filter(([status]) => status === 200).length, 9, JSON.stringify(answers));
+			assert.deepEqual(answers.filter(([, started]) => started === true).length, 3, JSON.stringify(answers));
+		} finally {
+			sandbox.config.deliveryCopies = 1;
+		}
+	});
+
+	await check('three identical posts at the same moment start one execution', async () => {
+		const before = sandbox.sink.length;
+		const post = async () =>
+			await fetch(`${base}/webhook/${DASHBOARD_HOOK}/referral-factory`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'X-Webhook-Secret': secret },
+				body: JSON.stringify({ event: 'user.join', id: 4242, email_address: 'uma@example.com', signed_up_at: '2026-12-07T10:15:00Z' }),
+			});
+		const answers = await Promise.all([post(), post(), post()]);
+		assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+		await sinkHolds(sandbox, before + 1);
+		await sleep(2_000);
+		assert.deepEqual((sandbox.sink as SinkEntry[]).slice(before).map((entry) => [entry.workflow, entry.item.deliveryKey]), [[DASHBOARD_WORKFLOW, 'user.join:4242:2026-12-07T10:15:00Z']]);
+	});
+}
+
 /** Last, after every other check on the running n8n: unpublishing removes the registration. */
 export async function unpublishCheck(served: Served, check: Served['check']): Promise<void> {
 	const { sandbox, base } = served;

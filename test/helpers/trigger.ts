@@ -23,6 +23,8 @@ export interface TriggerSetup {
 	secretCredential?: { id: string; name: string };
 }
 
+let workflows = 0;
+
 /** A published workflow holding the trigger, with the node's static data kept across calls as n8n keeps it. */
 export class TriggerWorkflow {
 	readonly node: INode;
@@ -50,7 +52,9 @@ export class TriggerWorkflow {
 			credentials,
 			webhookId: WEBHOOK_ID,
 		};
-		this.workflow = new Workflow({ id: 'wf-trigger', name: 'Referrals to CRM', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {} });
+		// A workflow of its own per instance, as n8n gives each saved workflow: what one remembers (its deliveries lately)
+		// is not another's, though the sandbox hands out the same IDs again after a reset.
+		this.workflow = new Workflow({ id: `wf-trigger-${++workflows}`, name: 'Referrals to CRM', nodes: [this.node], connections: {}, active: true, nodeTypes, staticData: {} });
 	}
 
 	/**

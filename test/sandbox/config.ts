@@ -95,6 +95,11 @@ export interface SandboxConfig {
 	/** The field that names the event (`event`, `event_name`, `trigger`), or `none`. */
 	deliveryEvent: 'event' | 'event_name' | 'trigger' | 'none';
 	/**
+	 * How many times each delivery is sent (the copies 40 ms apart): what n8n users see from webhook senders, one
+	 * delivery two or three times within 150 ms (no delivery ID is published: docs/referral-factory-api.md, N4).
+	 */
+	deliveryCopies: number;
+	/**
 	 * A campaign field's `id` (a string whose form is not published: docs/referral-factory-api.md, C3): a `slug` of its
 	 * label (`last_name`), or `opaque` (`cf_301`), unlike the label in every way.
 	 */
@@ -220,6 +225,7 @@ export const DEFAULT_CONFIG: SandboxConfig = {
 	deliveryShape: 'flat',
 	deliveryReferrer: 'id',
 	deliveryEvent: 'event',
+	deliveryCopies: 1,
 	latencyMs: 0,
 	chaos: null,
 };

@@ -12,8 +12,10 @@
  */
 import type { SandboxConfig } from './config';
 
-type DeliverySettings = Pick<SandboxConfig, 'deliveryShape' | 'deliveryReferrer' | 'deliveryEvent'>;
-const FLAT_DELIVERIES: DeliverySettings = { deliveryShape: 'flat', deliveryReferrer: 'id', deliveryEvent: 'event' };
+type DeliverySettings = Pick<SandboxConfig, 'deliveryShape' | 'deliveryReferrer' | 'deliveryEvent' | 'deliveryCopies'>;
+const FLAT_DELIVERIES: DeliverySettings = { deliveryShape: 'flat', deliveryReferrer: 'id', deliveryEvent: 'event', deliveryCopies: 1 };
+/** The time between two copies of one delivery. */
+const COPY_GAP_MS = 40;
 
 export const WEBHOOK_EVENTS = ['user.join', 'user.qualified', 'reward_issued'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -152,15 +154,25 @@ export class Webhooks {
 	}
 
 	private deliver(kind: Delivery['kind'], registrationId: number | null, url: string, event: WebhookEvent, body: unknown, headers: Record<string, string>): void {
-		const delivery: Delivery = { kind, registrationId, url, event, body, status: 0, response: '', at: Date.now() };
-		this.deliveries.push(delivery);
-		const sent = fetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', 'user-agent': 'Referral Factory sandbox', ...headers },
-			body: JSON.stringify(body),
-			signal: AbortSignal.timeout(10_000),
-		})
-			.then(async (response) => {
+		const copies = Math.max(1, Math.floor(this.settings().deliveryCopies || 1));
+		for (let copy = 0; copy < copies; copy++) {
+			const delivery: Delivery = { kind, registrationId, url, event, body, status: 0, response: '', at: Date.now() };
+			this.deliveries.push(delivery);
+			this.send(delivery, headers, copy * COPY_GAP_MS);
+		}
+	}
+
+	private send(delivery: Delivery, headers: Record<string, string>, afterMs: number): void {
+		const { url, body } = delivery;
+		const sent = new Promise((resolve) => setTimeout(resolve, afterMs))
+			.then(async () => {
+				delivery.at = Date.now();
+				const response = await fetch(url, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json', 'user-agent': 'Referral Factory sandbox', ...headers },
+					body: JSON.stringify(body),
+					signal: AbortSignal.timeout(10_000),
+				});
 				delivery.status = response.status;
 				delivery.response = (await response.text()).slice(0, 500);
 			})
