@@ -3,7 +3,9 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
 import { deliveryKey, RecentKeys } from '../ReferralFactory/helpers/deliveries';
-import { readRecipients, REWARD_TYPES, simplifyReward, type RewardType } from '../ReferralFactory/helpers/reward';
+import { REWARD_TYPES, type RewardType } from '../ReferralFactory/helpers/reward/fields';
+import { readRecipients } from '../ReferralFactory/helpers/reward/recipients';
+import { simplifyReward } from '../ReferralFactory/helpers/reward/simplify';
 import { isQualified, type ApiUser } from '../ReferralFactory/helpers/user';
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
 import { ApiClient, ListReader } from '../ReferralFactory/transport';

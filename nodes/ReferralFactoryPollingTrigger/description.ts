@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { campaignLocator } from '../ReferralFactory/actions/common.descriptions';
-import { rewardTypeField } from '../ReferralFactory/helpers/reward';
+import { rewardTypeField } from '../ReferralFactory/helpers/reward/fields';
 
 export type PollEvent = 'newReferrer' | 'newLead' | 'leadQualified' | 'rewardDue' | 'rewardIssued';
 

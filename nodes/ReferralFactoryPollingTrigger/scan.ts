@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { readApiTime } from '../ReferralFactory/helpers/dates';
 import { settle } from '../ReferralFactory/helpers/settle';
 import { FIRST_PAGE, type ListPage, type ListReader } from '../ReferralFactory/transport/pages';
 
@@ -82,17 +83,8 @@ export function idOf(record: IDataObject): number | undefined {
 	return Number.isSafeInteger(id) ? id : undefined;
 }
 
-const DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-/** A time as the API writes it (a day, a time with or without a zone: docs/referral-factory-api.md, A11), in ms. */
-export function timeOf(value: unknown): number | undefined {
-	if (typeof value !== 'string') return undefined;
-	const match = DATE.exec(value.trim());
-	if (!match) return undefined;
-	const [, day, time, zone] = match;
-	const at = Date.parse(`${day}T${time ?? '00:00'}${zone ? zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'}`);
-	return Number.isFinite(at) ? at : undefined;
-}
+/** A time as the API writes it (a day, a time with or without a zone: helpers/dates.ts), in ms. */
+export const timeOf = (value: unknown): number | undefined => readApiTime(value)?.at;
 
 /** Whether a time is a day alone (`2024-12-27`). */
 export const isDay = (value: unknown) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim());

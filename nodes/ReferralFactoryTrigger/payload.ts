@@ -1,8 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { deliveryKey, type Subject } from '../ReferralFactory/helpers/deliveries';
-import { simplifyReward } from '../ReferralFactory/helpers/reward';
+import { simplifyReward } from '../ReferralFactory/helpers/reward/simplify';
 import { simplifyUser, type ApiUser } from '../ReferralFactory/helpers/user';
+import { isObject } from '../ReferralFactory/transport';
 
 /**
  * One delivery as one output item, in the shape the node's operations give a person (simplifyUser), plus the event,
@@ -37,8 +38,6 @@ const REFERRER_ALIASES: Record<string, string[]> = {
 };
 
 const compact = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
 
 function pick(fields: Map<string, unknown>, names: string[]): unknown {
 	for (const name of names) if (fields.has(name)) return fields.get(name);

@@ -4,7 +4,7 @@ import type { IDataObject, IHookFunctions, IHttpRequestMethods, INode, JsonObjec
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
-import { apiPath, ApiClient } from '../ReferralFactory/transport';
+import { apiPath, ApiClient, isObject } from '../ReferralFactory/transport';
 import { EVENTS, type TriggerEvent } from './description';
 
 /**
@@ -81,8 +81,6 @@ async function publishedFor(ctx: IHookFunctions, testUrl: string): Promise<strin
 		);
 	return answer?.published === true && answer.rewardId !== undefined && answer.rewardId !== null ? String(answer.rewardId) : undefined;
 }
-
-const isObject = (value: unknown): value is IDataObject => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** Where this call's registration lives: the node's static data (production) or its `test` entry. */
 function slotFor(ctx: IHookFunctions, data: IDataObject, purpose: 'create' | 'delete'): Registered & IDataObject {

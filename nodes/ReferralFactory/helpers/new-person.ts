@@ -4,7 +4,8 @@ import type { ApiClient } from '../transport';
 import { campaignFields, labelFor } from './campaign';
 import { requireBoolean, requireCampaignId, requireEmail, requireScalar, requireText } from './validation';
 
-type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
+/** The Custom Fields parameter's value. */
+export type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
 
 /** How a custom field entry is named in every message, the node's checks and Referral Factory's answers alike. */
 export function customFieldName(position: number, part: 'field' | 'value'): string {

@@ -2,6 +2,7 @@ import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ApiClient } from '../transport';
+import { readApiTime } from './dates';
 import { fieldMessages, listItems, unwrapData } from '../transport';
 
 /** The user object as the API returns it (docs/referral-factory-api.md, P1, P2); every field may be missing. */
@@ -38,14 +39,11 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * Undefined when there is no readable date.
  */
 export function joinedBetween(user: ApiUser): { earliest: number; latest: number } | undefined {
-	const raw = typeof user.signed_up_at === 'string' ? user.signed_up_at.trim() : '';
-	const date = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw);
-	if (!date) return undefined;
-	const [, day, time, zone] = date;
-	const at = Date.parse(`${day}T${time ?? '00:00'}${zone ? zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2') : 'Z'}`);
-	if (!Number.isFinite(at)) return undefined;
-	if (zone) return { earliest: at, latest: at };
-	return { earliest: at - 14 * HOUR, latest: at + (time ? 12 : 36) * HOUR };
+	const joined = readApiTime(user.signed_up_at);
+	if (joined === undefined) return undefined;
+	const { at, hasTime, hasZone } = joined;
+	if (hasZone) return { earliest: at, latest: at };
+	return { earliest: at - 14 * HOUR, latest: at + (hasTime ? 12 : 36) * HOUR };
 }
 
 /**

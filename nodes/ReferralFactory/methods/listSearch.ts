@@ -1,14 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
+import type { ApiCampaign } from '../helpers/campaign';
+import type { ApiUser } from '../helpers/user';
 import { ApiClient, decodeRef, encodeRef, ListReader, type PageRef } from '../transport';
-
-interface ApiCampaign {
-	id?: number;
-	name?: string;
-	code?: string;
-	url?: string;
-	status?: string;
-}
 
 const PAGE_SIZE = 25;
 // With a search term, pages are scanned until something matches; this caps one lookup at 250 campaigns.
@@ -68,17 +62,8 @@ async function scan<T>(reader: ListReader<T>, token: string | undefined, most: n
 	return undefined;
 }
 
-interface ApiPerson {
-	id?: number;
-	first_name?: string;
-	email?: string;
-	campaign_id?: number;
-	url?: string;
-	type?: string;
-}
-
 /** Whether a person matches what was typed: in the first name or the email, whatever the case. */
-function personMatches(person: ApiPerson, filter: string): boolean {
+function personMatches(person: ApiUser, filter: string): boolean {
 	const term = filter.trim().toLowerCase();
 	return String(person.id) === term || `${person.first_name ?? ''} ${person.email ?? ''}`.toLowerCase().includes(term);
 }
@@ -93,7 +78,7 @@ async function searchPeople(context: ILoadOptionsFunctions, type: string, filter
 	const rules = [{ field: 'type', value: type, operator: '=' }];
 	if (/^[^@\s]+@[^@\s]+$/.test(term)) rules.push({ field: 'email', value: term, operator: '=' });
 	const results: INodeListSearchItems[] = [];
-	const reader = new ListReader<ApiPerson>(await ApiClient.create(context), 'POST', '/users/search', {
+	const reader = new ListReader<ApiUser>(await ApiClient.create(context), 'POST', '/users/search', {
 		pageSize: PAGE_SIZE,
 		idempotent: true,
 		body: { filters: { value: rules, operator: 'AND' } },

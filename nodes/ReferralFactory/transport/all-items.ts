@@ -2,8 +2,8 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ApiClient, RequestOptions } from './client';
 import { FIRST_PAGE, ListReader, MAX_PAGE_SIZE, pageRef, type ListPage } from './pages';
+import { isObject } from './objects';
 
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
 const keyOf = (item: unknown): string | undefined => (isObject(item) && item.id !== undefined && item.id !== null ? String(item.id) : undefined);
 

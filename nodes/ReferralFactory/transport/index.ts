@@ -3,3 +3,4 @@ export { apiPath, backoffMs, surfaceUrl } from './http';
 export { describeApiError, fieldMessages } from './errors';
 export * from './pages';
 export { requestAllItems } from './all-items';
+export { isObject } from './objects';

@@ -2,6 +2,7 @@ import type { IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiClient, RequestOptions } from './client';
+import { isObject } from './objects';
 
 /**
  * The one page reader: every list the package reads (Get Many, the look-ups of Add, Issue and Cancel, the editor's
@@ -52,7 +53,6 @@ export interface ListPage<T> {
 	guessed: boolean;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
 function wholeNumber(value: unknown): number | undefined {
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;

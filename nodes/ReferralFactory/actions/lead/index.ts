@@ -1,17 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { addPerson } from '../people/add';
-import { deletePerson } from '../people/delete';
-import { getPerson } from '../people/get';
-import { getManyPeople } from '../people/getAll';
-import { updatePerson } from '../people/update';
-import { qualify, unqualify } from './qualification';
-
-const add = addPerson('lead');
-const deleteLead = deletePerson('lead');
-const get = getPerson('lead');
-const getAll = getManyPeople('lead');
-const update = updatePerson('lead');
+import { add } from './add.operation';
+import { deleteLead } from './delete.operation';
+import { get } from './get.operation';
+import { getAll } from './getAll.operation';
+import { qualify } from './qualify.operation';
+import { unqualify } from './unqualify.operation';
+import { update } from './update.operation';
 
 export const operations = { add, delete: deleteLead, get, getAll, qualify, unqualify, update };
 

@@ -50,7 +50,7 @@ function personIn(body: unknown): ApiUser | undefined {
  * docs/referral-factory-api.md, N3, so the lead is read from `data`, `user` or the body itself, and any other answer is
  * passed on with the coupon). No lead can be read by coupon first, so a qualification by coupon has no `outcome`.
  */
-function qualification(operation: 'qualify' | 'unqualify') {
+export function qualification(operation: 'qualify' | 'unqualify') {
 	const qualified = operation === 'qualify';
 	const byCoupon = qualified ? [{ displayName: 'By Coupon', name: 'coupon', type: 'string' as const, placeholder: 'e.g. FRIEND10-X7K2' }] : [];
 	return defineOperation({
@@ -135,6 +135,3 @@ function qualification(operation: 'qualify' | 'unqualify') {
 		},
 	});
 }
-
-export const qualify = qualification('qualify');
-export const unqualify = qualification('unqualify');

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { earlierFailed, inTurn, noted } from '../../helpers/claims';
-import { customFieldName, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields } from '../../helpers/new-person';
+import { customFieldName, NEW_PERSON_REFUSED, newPersonFieldLabel, resolveCustomFields, type CustomFields } from '../../helpers/new-person';
 import { fetchPerson, readPersonRef, type Role } from '../../helpers/person';
 import { simplifyUser, userFrom, type ApiUser } from '../../helpers/user';
 import { itemError, requireEmail, requireScalar, requireText } from '../../helpers/validation';
@@ -9,8 +9,6 @@ import { apiPath } from '../../transport';
 import { customFields, personLookup, simplify } from '../common.descriptions';
 import { defineOperation } from '../operation';
 import { ROLES, SIMPLIFIED_PERSON } from './roles';
-
-type CustomFields = { field?: Array<{ label?: unknown; value?: unknown }> };
 
 /** Whether the person has every value of the PUT's body already: first name, email and each custom field. */
 function hasValues(person: ApiUser, body: IDataObject): boolean {

@@ -1,17 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { addPerson } from '../people/add';
-import { deletePerson } from '../people/delete';
-import { getPerson } from '../people/get';
-import { getManyPeople } from '../people/getAll';
-import { updatePerson } from '../people/update';
-
-// Referrers and leads share their operations' code: each lives in ../people/<operation>.ts, made for a role.
-const add = addPerson('referrer');
-const deleteReferrer = deletePerson('referrer');
-const get = getPerson('referrer');
-const getAll = getManyPeople('referrer');
-const update = updatePerson('referrer');
+import { add } from './add.operation';
+import { deleteReferrer } from './delete.operation';
+import { get } from './get.operation';
+import { getAll } from './getAll.operation';
+import { update } from './update.operation';
 
 export const operations = { add, delete: deleteReferrer, get, getAll, update };
 

@@ -2,7 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { earlierFailed, inTurn } from '../../helpers/claims';
 import { createOnce } from '../../helpers/create-once';
-import { dueRewardFields, findReward, notADueReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyReward, simplifyRewards } from '../../helpers/reward';
+import { dueRewardFields, notADueReward, readRewardId, SIMPLIFIED_REWARD } from '../../helpers/reward/fields';
+import { findReward, rewardsInState } from '../../helpers/reward/lists';
+import { simplifyReward, simplifyRewards } from '../../helpers/reward/simplify';
 import { settle } from '../../helpers/settle';
 import { itemError } from '../../helpers/validation';
 import { apiPath, isRefusal } from '../../transport';

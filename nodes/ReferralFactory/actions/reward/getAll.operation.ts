@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { REWARD_TYPES, rewardTypeField, SIMPLIFIED_REWARD, simplifyRewards, type RewardType } from '../../helpers/reward';
+import { REWARD_TYPES, rewardTypeField, SIMPLIFIED_REWARD, type RewardType } from '../../helpers/reward/fields';
+import { simplifyRewards } from '../../helpers/reward/simplify';
 import { itemError } from '../../helpers/validation';
 import { requestAllItems } from '../../transport';
 import { returnAllOrLimit, simplify } from '../common.descriptions';

@@ -2,7 +2,9 @@ import type { IDataObject, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { earlierFailed, inTurn, noted } from '../../helpers/claims';
-import { dueRewardFields, findReward, notADueReward, readRewardId, rewardsInState, SIMPLIFIED_REWARD, simplifyRewards, type RewardType } from '../../helpers/reward';
+import { dueRewardFields, notADueReward, readRewardId, SIMPLIFIED_REWARD, type RewardType } from '../../helpers/reward/fields';
+import { findReward, rewardsInState } from '../../helpers/reward/lists';
+import { simplifyRewards } from '../../helpers/reward/simplify';
 import { settle } from '../../helpers/settle';
 import { itemError } from '../../helpers/validation';
 import { apiPath, isAmbiguous, isRefusal, unwrapData } from '../../transport';
