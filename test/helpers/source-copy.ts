@@ -2,7 +2,7 @@
  * A copy of the sources to break on purpose (the ablation run, the mutation run): the files git knows, with
  * node_modules linked, and jest run on it with a JSON report read back.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -39,12 +39,17 @@ function firstFailure(messages: string[]): string {
 	return kept.slice(0, 14).join('\n');
 }
 
-/** Runs jest in the copy with `args` (test paths, -t, --bail …). */
-export function runJest(copy: string, args: string[], cacheDirectory: string, timeoutMs = 15 * 60_000): Outcome {
+function jestArgs(copy: string, args: string[], cacheDirectory: string): { command: string[]; output: string } {
 	const output = join(copy, 'jest-result.json');
 	rmSync(output, { force: true });
+	return { command: [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), ...args, '--json', '--outputFile', output, '--cacheDirectory', cacheDirectory], output };
+}
+
+/** Runs jest in the copy with `args` (test paths, -t, --bail …). */
+export function runJest(copy: string, args: string[], cacheDirectory: string, timeoutMs = 15 * 60_000): Outcome {
+	const { command, output } = jestArgs(copy, args, cacheDirectory);
 	const started = Date.now();
-	spawnSync(process.execPath, [join(copy, 'node_modules', 'jest', 'bin', 'jest.js'), ...args, '--json', '--outputFile', output, '--cacheDirectory', cacheDirectory], {
+	spawnSync(process.execPath, command, {
 		cwd: copy,
 		stdio: ['ignore', 'ignore', 'ignore'],
 		// A broken copy may leave a timer running: jest writes its report when the tests end, then waits for the
@@ -52,7 +57,25 @@ export function runJest(copy: string, args: string[], cacheDirectory: string, ti
 		timeout: timeoutMs,
 		killSignal: 'SIGKILL',
 	});
-	const seconds = (Date.now() - started) / 1000;
+	return readOutcome(output, (Date.now() - started) / 1000);
+}
+
+/** As `runJest`, without blocking: several copies can run side by side. */
+export async function runJestAsync(copy: string, args: string[], cacheDirectory: string, timeoutMs = 15 * 60_000): Promise<Outcome> {
+	const { command, output } = jestArgs(copy, args, cacheDirectory);
+	const started = Date.now();
+	await new Promise<void>((resolve) => {
+		const child = spawn(process.execPath, command, { cwd: copy, stdio: ['ignore', 'ignore', 'ignore'] });
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('close', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+	return readOutcome(output, (Date.now() - started) / 1000);
+}
+
+function readOutcome(output: string, seconds: number): Outcome {
 	if (!existsSync(output)) return { passed: false, failedOnExpectation: false, summary: 'jest wrote no result', seconds };
 	const result = JSON.parse(readFileSync(output, 'utf8')) as {
 		numPassedTests: number;
