@@ -154,10 +154,13 @@ export class ReferralFactoryTrigger implements INodeType {
 		const wanted = deliveries.filter((delivery) => configured === undefined || (eventOf(delivery) ?? configured) === configured);
 		// A delivery this trigger took lately (the same event about the same record, sent again) starts nothing: taken
 		// here, with no wait between the look and the note, so copies handled side by side cannot both start.
-		const scope = JSON.stringify([this.getWorkflow().id ?? '', this.getNode().id, this.getMode() === 'manual' ? 'test' : 'production']);
+		// A test listener remembers apart from production, and for seconds only: a user who sends the same test event
+		// again means it.
+		const testing = this.getMode() === 'manual';
+		const scope = JSON.stringify([this.getWorkflow().id ?? '', this.getNode().id, testing ? 'test' : 'production']);
 		const items = wanted.map((delivery) => deliveryItem(delivery, configured)).filter((item) => {
 			const key = String(item.deliveryKey);
-			return taken.claim(scope, key, isSureKey(key) ? REPEAT_WINDOW_MS.sure : REPEAT_WINDOW_MS.unsure);
+			return taken.claim(scope, key, isSureKey(key) && !testing ? REPEAT_WINDOW_MS.sure : REPEAT_WINDOW_MS.unsure);
 		});
 		const repeated = wanted.length > items.length;
 		answer(200, { received: true, started: items.length > 0, ...(repeated ? { repeated: true } : {}) });

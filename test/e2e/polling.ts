@@ -30,11 +30,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** n8n's every-minute schedule plus the time a check and its execution take. */
 const ONE_POLL_MS = 75_000;
 /**
- * How long an event may take to arrive: two polls. Each trigger polls at a second of the minute of its own, and on a
+ * How long an event may take to arrive: three polls. Each trigger polls at a second of the minute of its own, and on a
  * busy machine n8n (2.41) now and then starts one a minute late: seen in CI and here, one of the five triggers
- * started its record at the next minute's check, once. Exactly once is what is checked, not the minute.
+ * started its record at the next minute's check, once; and once two minutes late, in a cold CI run where the two n8n
+ * lines and the ablation run shared two cores with n8n's installs. Exactly once is what is checked, not the minute.
  */
-const ARRIVAL_MS = 2 * ONE_POLL_MS;
+const ARRIVAL_MS = 3 * ONE_POLL_MS;
 
 const api = async (sandbox: Sandbox, method: string, path: string, body?: Record<string, unknown>) => await sandboxApi(sandbox.baseUrl, sandbox.token, method, path, body);
 

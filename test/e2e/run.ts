@@ -3,7 +3,8 @@
  * n8n once per machine (install-n8n.sh), install the tarball into a throwaway user folder, start the sandbox on 127.0.0.1,
  * import the credentials and workflows in test/e2e/fixtures, run each with `n8n execute`, and check the run JSON;
  * then publish the trigger and MCP workflows and check them in `n8n start` (served.ts: trigger.ts, mcp.ts).
- * The targets run side by side, each in a child process (`--child`). Options: --n8n VERSION runs one target only.
+ * The targets run side by side, each in a child process (`--child`). Options: --n8n VERSION runs one target only;
+ * --install-only installs n8n for the targets and stops.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -333,6 +334,12 @@ async function main(): Promise<number> {
 	const only = arg('--n8n');
 	const targets = TARGETS.filter((t) => !only || t.n8n === only);
 	assert.ok(targets.length > 0, `no target n8n ${only}`);
+	if (process.argv.includes('--install-only')) {
+		// .ci/run installs n8n while the unit tests run: every target, one after the other (each is skipped where
+		// installed; a run already installing one holds the others back by its lock).
+		for (const target of targets) installN8n(target);
+		return 0;
+	}
 	if (process.argv.includes('--child')) {
 		const result = await runOne(targets[0], arg('--tarball')!, arg('--vendor')!);
 		console.log(`@@counts ${JSON.stringify(result)}`);

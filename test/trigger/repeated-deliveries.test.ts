@@ -126,6 +126,21 @@ describe('the webhook trigger: a delivery sent again starts nothing', () => {
 		expect(wf.runs).toHaveLength(2);
 	});
 
+	it('a test listener takes the same test event sent again a minute later (the user means it); a copy within seconds it does not', async () => {
+		const wf = await published({ setup: 'automatic', event: 'userQualified', campaignId: campaign });
+		await wf.lifecycle('create', { test: true });
+		const test = (await t.client.webhooks())[1];
+		const body = { event: 'user.qualified', id: 5, qualified_at: '2026-12-07T10:15:00Z' };
+		const now = Date.now();
+
+		const first = await post(test.url, body);
+		const copy = await post(test.url, body);
+		jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+		const again = await post(test.url, body);
+
+		expect([first.body, copy.body, again.body]).toEqual([STARTED[1], REPEATED[1], STARTED[1]]);
+	});
+
 	it('two entries of one body with the same key are one item', async () => {
 		const wf = await published({ setup: 'dashboard' });
 		const entry = { id: 7, email: 'ann@example.com', event: 'user.join', signed_up_at: '2026-12-07' };
