@@ -12,7 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { ManualExecutionCancelledError, NodeApiError } from 'n8n-workflow';
 
-import { describeApiError, NETWORK_REASONS, networkCode, NOT_SENT, type ErrorContext } from './errors';
+import { describeApiError, NETWORK_REASONS, networkCode, NOT_SENT, type ApiError, type ErrorContext } from './errors';
 import { limiterFor, limiterKey, MAX_RATE_LIMIT, type RollingWindowLimiter } from './limiter';
 import { redact } from './redact';
 import { sleepFor } from './sleep';
@@ -55,25 +55,6 @@ export interface RequestSettings {
 }
 
 export const DEFAULT_SETTINGS: RequestSettings = { timeoutMs: 30_000, retryBudgetMs: 120_000, concurrency: 5 };
-
-/** A failure after which a request that is not idempotent may or may not have been carried out. */
-export type ApiError = NodeApiError & { ambiguous?: boolean };
-
-export function isAmbiguous(error: unknown): boolean {
-	return error instanceof NodeApiError && (error as ApiError).ambiguous === true;
-}
-
-/**
- * Referral Factory's refusal of a write that may mean the work was done already (a reward issued before, a person
- * gone): 404, 409, 410 or 422. Only Referral Factory's answers carry an HTTP code; the node's own checks carry none.
- */
-export function isRefusal(error: unknown): error is NodeApiError {
-	return (
-		error instanceof NodeApiError &&
-		!isAmbiguous(error) &&
-		['404', '409', '410', '422'].includes(String(error.httpCode))
-	);
-}
 
 interface FullResponse {
 	body: unknown;

@@ -7,6 +7,8 @@
  * as an object of arrays of strings or `{message}` objects, or as a plain array.
  */
 
+import { NodeApiError } from 'n8n-workflow';
+
 export interface DescribedError {
 	message: string;
 	description: string;
@@ -166,4 +168,23 @@ export function networkCode(error: unknown): string {
 	const texts = [...(Array.isArray(wrapped.messages) ? wrapped.messages : []), wrapped.message].map(String).join(' ');
 	if (/timeout of \d+ms exceeded/i.test(texts)) return 'ECONNABORTED';
 	return [wrapped.code, wrapped.cause?.code, wrapped.httpCode].find(isCode) ?? /\b(E[A-Z_]{3,})\b/.exec(texts)?.[1] ?? 'ENETWORK';
+}
+
+/** A failure after which a request that is not idempotent may or may not have been carried out. */
+export type ApiError = NodeApiError & { ambiguous?: boolean };
+
+export function isAmbiguous(error: unknown): boolean {
+	return error instanceof NodeApiError && (error as ApiError).ambiguous === true;
+}
+
+/**
+ * Referral Factory's refusal of a write that may mean the work was done already (a reward issued before, a person
+ * gone): 404, 409, 410 or 422. Only Referral Factory's answers carry an HTTP code; the node's own checks carry none.
+ */
+export function isRefusal(error: unknown): error is NodeApiError {
+	return (
+		error instanceof NodeApiError &&
+		!isAmbiguous(error) &&
+		['404', '409', '410', '422'].includes(String(error.httpCode))
+	);
 }
