@@ -30,7 +30,7 @@ export class ReferralFactoryPublicApi implements ICredentialType {
 
 	// No #fragment: n8n appends its tracking query after the URL, which would break a fragment.
 	documentationUrl =
-		'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
+		'https://cdn.jsdelivr.net/npm/n8n-nodes-referral-factory-api/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{

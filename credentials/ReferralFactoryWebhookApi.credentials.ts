@@ -17,7 +17,7 @@ export class ReferralFactoryWebhookApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/blob/main/docs/credentials.md';
+		'https://cdn.jsdelivr.net/npm/n8n-nodes-referral-factory-api/docs/credentials.md';
 
 	properties: INodeProperties[] = [
 		{

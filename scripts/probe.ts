@@ -591,9 +591,30 @@ export const USAGE = [
 	'It is never taken on the command line: npm prints a script\'s arguments.',
 ].join('\n');
 
-function usage(message: string): never {
-	process.stderr.write(`${message}\n${USAGE}\n`);
-	process.exit(2);
+/** Ends a run of the command with an exit code (thrown, so a test can run the command in its own process). */
+class Exit extends Error {
+	constructor(readonly code: number) {
+		super(`exit ${code}`);
+	}
+}
+
+/** Where the command reads and writes: the process's own, or a test's. */
+export interface ProbeIo {
+	out(text: string): void;
+	err(text: string): void;
+	/** Asks for the token in a terminal; undefined where there is none. */
+	askToken?: () => Promise<string>;
+}
+
+const processIo: ProbeIo = {
+	out: (text) => process.stdout.write(text),
+	err: (text) => process.stderr.write(text),
+	askToken: process.stdin.isTTY ? askToken : undefined,
+};
+
+function usage(io: ProbeIo, message: string): never {
+	io.err(`${message}\n${USAGE}\n`);
+	throw new Exit(2);
 }
 
 /** The token typed in a terminal, not shown (raw mode: nothing is echoed). Ctrl-C cancels. */
@@ -603,7 +624,7 @@ async function askToken(): Promise<string> {
 	input.setRawMode(true);
 	input.setEncoding('utf8');
 	input.resume();
-	return await new Promise((resolve) => {
+	return await new Promise((resolve, reject) => {
 		let typed = '';
 		const done = () => {
 			input.off('data', onData);
@@ -621,7 +642,8 @@ async function askToken(): Promise<string> {
 				if (char === '\u0003') {
 					done();
 					process.stderr.write('Cancelled.\n');
-					process.exit(130);
+					reject(new Exit(130));
+					return;
 				}
 				if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
 				else if (char >= ' ') typed += char;
@@ -632,62 +654,68 @@ async function askToken(): Promise<string> {
 }
 
 /** The command line: `--base-url` and `--json` (each `--name value` or `--name=value`), `--help`; anything else is refused, never repeated. */
-function parseArgs(args: string[]): { baseUrl: string; json?: string } {
+function parseArgs(io: ProbeIo, args: string[]): { baseUrl: string; json?: string } {
 	// First, before anything else: a token on the command line is refused, and not repeated.
 	if (args.some((arg) => /^--?token(=|$)/i.test(arg))) {
-		usage('The token is not taken on the command line (npm prints a script\'s arguments, so it would be shown): set REFERRAL_FACTORY_TOKEN instead, or leave it unset in a terminal to be asked.');
+		usage(io, 'The token is not taken on the command line (npm prints a script\'s arguments, so it would be shown): set REFERRAL_FACTORY_TOKEN instead, or leave it unset in a terminal to be asked.');
 	}
 	if (args.some((arg) => arg === '--help' || arg === '-h')) {
-		process.stdout.write(`${USAGE}\n`);
-		process.exit(0);
+		io.out(`${USAGE}\n`);
+		throw new Exit(0);
 	}
 	const values: Record<string, string> = {};
 	for (let i = 0; i < args.length; i++) {
 		const arg = args[i];
 		const match = /^(--base-url|--json)(?:=(.*))?$/.exec(arg);
-		if (!match) usage(arg.startsWith('--') ? `Unknown option ${arg.split('=')[0].slice(0, 40)}.` : `Unknown argument (number ${i + 1}; not shown, in case it is a secret).`);
+		if (!match) usage(io, arg.startsWith('--') ? `Unknown option ${arg.split('=')[0].slice(0, 40)}.` : `Unknown argument (number ${i + 1}; not shown, in case it is a secret).`);
 		const [, name, inline] = match;
 		const given = inline ?? args[++i];
-		if (given === undefined || given === '' || (inline === undefined && given.startsWith('--'))) usage(`${name} needs a value.`);
+		if (given === undefined || given === '' || (inline === undefined && given.startsWith('--'))) usage(io, `${name} needs a value.`);
 		values[name] = given;
 	}
 	const baseUrl = values['--base-url'] ?? 'https://referral-factory.com/api/v2';
-	if (!/^https?:\/\/\S+$/i.test(baseUrl)) usage('--base-url is not a web address (it starts with https:// or http://).');
+	if (!/^https?:\/\/\S+$/i.test(baseUrl)) usage(io, '--base-url is not a web address (it starts with https:// or http://).');
 	return { baseUrl, json: values['--json'] };
 }
 
-async function main(): Promise<void> {
-	const { baseUrl, json } = parseArgs(process.argv.slice(2));
-	let token = process.env.REFERRAL_FACTORY_TOKEN?.trim() ?? '';
-	if (!token && process.stdin.isTTY) token = await askToken();
-	if (!token) usage('No token: set REFERRAL_FACTORY_TOKEN (or run in a terminal to be asked for it).');
-	const redact = redactor(token);
-
+/**
+ * `npm run probe`: the command's arguments and the token from REFERRAL_FACTORY_TOKEN (or asked for in a terminal);
+ * resolves to the exit code (0 ran, 1 could not reach or the token was refused, 2 a usage error, 130 cancelled).
+ */
+export async function runProbeCommand(args: string[], tokenFromEnv: string | undefined, io: ProbeIo = processIo): Promise<number> {
+	let redact = (text: string) => text;
 	try {
+		const { baseUrl, json } = parseArgs(io, args);
+		let token = tokenFromEnv?.trim() ?? '';
+		if (!token && io.askToken) token = await io.askToken();
+		if (!token) usage(io, 'No token: set REFERRAL_FACTORY_TOKEN (or run in a terminal to be asked for it).');
+		redact = redactor(token);
+
 		const result = await probe({ baseUrl, token });
-		process.stdout.write(`Referral Factory contract probe: ${result.baseUrl} (reads only; the token is not shown)\n`);
+		io.out(`Referral Factory contract probe: ${result.baseUrl} (reads only; the token is not shown)\n`);
 		for (const finding of result.findings) {
-			process.stdout.write(redact(`${finding.status.padEnd(9)} ${finding.id.padEnd(20)} ${finding.assumption}${finding.evidence ? ` — ${finding.evidence}` : ''} [affects: ${finding.affects}]\n`));
+			io.out(redact(`${finding.status.padEnd(9)} ${finding.id.padEnd(20)} ${finding.assumption}${finding.evidence ? ` — ${finding.evidence}` : ''} [affects: ${finding.affects}]\n`));
 		}
 		const { CONFIRMED, DIFFERS, UNKNOWN } = result.summary;
-		process.stdout.write(`${CONFIRMED} confirmed, ${DIFFERS} differ, ${UNKNOWN} unknown.\n`);
+		io.out(`${CONFIRMED} confirmed, ${DIFFERS} differ, ${UNKNOWN} unknown.\n`);
 		if (json) {
 			writeFileSync(json, redact(`${JSON.stringify(result, null, 2)}\n`));
-			process.stdout.write(`Report: ${json}\n`);
+			io.out(`Report: ${json}\n`);
 		}
 		if (!result.ran) {
-			process.stderr.write('The probe could not reach Referral Factory, or the token was refused.\n');
-			process.exit(1);
+			io.err('The probe could not reach Referral Factory, or the token was refused.\n');
+			return 1;
 		}
+		return 0;
 	} catch (error) {
-		process.stderr.write(redact(`The probe failed: ${(error as Error).message}\n`));
-		process.exit(1);
+		if (error instanceof Exit) return error.code;
+		io.err(redact(`The probe failed: ${(error as Error).message}\n`));
+		return 1;
 	}
 }
 
 if (require.main === module) {
-	main().catch((error: unknown) => {
-		process.stderr.write(`The probe failed: ${(error as Error).message}\n`);
-		process.exit(1);
+	void runProbeCommand(process.argv.slice(2), process.env.REFERRAL_FACTORY_TOKEN).then((code) => {
+		process.exitCode = code;
 	});
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -14,7 +15,9 @@ describe('the package as n8n loads it', () => {
 		expect(packageJson.name).toBe('n8n-nodes-referral-factory-api');
 		expect(packageJson.keywords).toContain('n8n-community-node-package');
 		expect(packageJson.license).toBe('MIT');
-		expect(packageJson.files).toEqual(['dist']);
+		expect(packageJson.files[0]).toBe('dist');
+		// Besides the built nodes, only the user's docs the nodes link to (see 'links documentation …' below).
+		expect(packageJson.files.slice(1)).toEqual(packageJson.files.slice(1).filter((file) => /^docs\/[\w-]+\.md$/.test(file)));
 		expect(packageJson).not.toHaveProperty('dependencies');
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
@@ -60,6 +63,20 @@ describe('the package as n8n loads it', () => {
 		];
 		expect(urls.length).toBeGreaterThan(1);
 		for (const url of urls) expect(url).toMatch(/^https:\/\/[^#]+$/);
+		// Each resolves once the package is published: its npm page, or a file the package ships (the docs the README
+		// links), as jsDelivr serves it from npm. Nothing points at a repository that may not exist under that name.
+		const packed = (JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path);
+		const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+		const npmPage = `https://www.npmjs.com/package/${packageJson.name}`;
+		const shipped = `https://cdn.jsdelivr.net/npm/${packageJson.name}/`;
+		for (const url of new Set(urls.map(String))) {
+			if (url === npmPage) continue;
+			expect(url.startsWith(shipped)).toBe(true);
+			const file = url.slice(shipped.length);
+			expect([file, packed.includes(file)]).toEqual([file, true]);
+			expect([file, readme.includes(`](${file})`)]).toEqual([file, true]);
+		}
+		expect(urls).toContain(npmPage);
 	});
 
 	it('is an API node, not a transform, with a credential type name of its own', () => {
@@ -119,7 +136,26 @@ describe('the package as n8n loads it', () => {
 		const additional = shownFor('referrer', 'add').find((p) => p.name === 'additionalFields')!;
 		expect(additional.options!.map((o) => o.name).sort()).toEqual(['customFields', 'notify', 'promotion']);
 		const operation = shownFor('referrer', 'add').find((p) => p.name === 'operation')!;
-		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add a referrer to a campaign and get their referral link' }));
+		expect(operation.options).toContainEqual(expect.objectContaining({ name: 'Add', value: 'add', action: 'Add a referrer' }));
+	});
+
+	it('names each action as a person scans it (n8n names the node after it): verb first, short; the warnings in the description', () => {
+		const operations = referralFactoryNode.description.properties.filter((p) => p.name === 'operation');
+		const irreversible = ['referrer.delete', 'lead.delete', 'lead.unqualify', 'reward.cancel', 'reward.issue'];
+		const seen: string[] = [];
+		for (const property of operations) {
+			const resource = property.displayOptions!.show!.resource![0] as string;
+			for (const option of property.options as Array<{ name: string; value: string; action: string; description: string }>) {
+				const id = `${resource}.${option.value}`;
+				seen.push(id);
+				// "Get Many" → "Get many referrers"; "Issue" → "Issue a reward": the operation's own verb, then the record.
+				expect([id, option.action]).toEqual([id, expect.stringMatching(new RegExp(`^${option.name.charAt(0)}${option.name.slice(1).toLowerCase()}( a| an)? ${resource}s?$`))]);
+				expect([id, option.action.length <= 40]).toEqual([id, true]);
+				if (irreversible.includes(id)) expect([id, option.description]).toEqual([id, expect.stringMatching(/^Irreversible/)]);
+				else expect([id, option.description]).toEqual([id, expect.not.stringMatching(/irreversibl/i)]);
+			}
+		}
+		expect(seen).toEqual(expect.arrayContaining(irreversible));
 	});
 
 	/** The node's subtitle on the canvas, worked out by n8n's expression engine for these parameters. */

@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { evidenceWriter, type Finding, type ProbeReport, type Status } from '../scripts/probe';
+import { evidenceWriter, runProbeCommand, type Finding, type ProbeReport, type Status } from '../scripts/probe';
 import type { SandboxConfig } from './sandbox/config';
 import { useSandbox } from './helpers/setup';
 import { VARIANTS } from './helpers/variants';
@@ -35,22 +35,26 @@ interface Run {
 
 /**
  * Runs the probe as documented: the token in REFERRAL_FACTORY_TOKEN (none when `token` is undefined), stdin not a
- * terminal. `npm` runs it through `npm run probe --`, banner and all; otherwise node runs the script itself.
+ * terminal. `npm` runs it through `npm run probe --`, banner and all, in its own process; otherwise the command runs
+ * here, with what it prints captured (the same code the script runs: `runProbeCommand`).
  */
 async function runProbe(baseUrl: string, token: string | undefined, options: { args?: string[]; npm?: boolean } = {}): Promise<Run> {
 	const file = join(dir, `report-${++runs}.json`);
-	const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'notice' };
-	delete env.REFERRAL_FACTORY_TOKEN;
-	if (token !== undefined) env.REFERRAL_FACTORY_TOKEN = token;
 	const args = options.args ?? ['--base-url', baseUrl, '--json', file];
-	const child = options.npm
-		? spawn('npm', ['run', 'probe', '--', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
-		: spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/probe.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
-	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	let code: number | null;
+	if (options.npm) {
+		const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_loglevel: 'notice' };
+		delete env.REFERRAL_FACTORY_TOKEN;
+		if (token !== undefined) env.REFERRAL_FACTORY_TOKEN = token;
+		const child = spawn('npm', ['run', 'probe', '--', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+		code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	} else {
+		code = await runProbeCommand(args, token, { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+	}
 	let report: ProbeReport | undefined;
 	try {
 		report = JSON.parse(readFileSync(file, 'utf8')) as ProbeReport;
@@ -260,6 +264,14 @@ describe('npm run probe', () => {
 		expect(run.stderr).toMatch(/Usage: REFERRAL_FACTORY_TOKEN=/);
 		if (args[0].startsWith('--token')) expect(run.stderr).toMatch(/set REFERRAL_FACTORY_TOKEN instead/);
 		expectNoPieceOf('rf_cli_token_5555666677778888', `${run.stdout}${run.stderr}`);
+		expect(await t.client.requests()).toEqual([]);
+	}, 60_000);
+
+	it('run as a script through npm, a usage error ends the process with exit code 2', async () => {
+		const run = await runProbe(t.sandbox.baseUrl, undefined, { npm: true, args: ['--verbose'] });
+
+		expect(run.code).toBe(2);
+		expect(run.stderr).toMatch(/Unknown option --verbose\.\nUsage: REFERRAL_FACTORY_TOKEN=/);
 		expect(await t.client.requests()).toEqual([]);
 	}, 60_000);
 

@@ -56,7 +56,9 @@ export class ReferralFactoryTrigger implements INodeType {
 			dark: 'file:../../icons/referralFactory.dark.svg',
 		},
 		group: ['trigger'],
-		version: 1,
+		// 1.1: Joined Through starts empty (everyone); version 1 keeps its Referred-only default for saved workflows.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: `={{$parameter["setup"] === "dashboard" ? "Dashboard Webhook" : ${JSON.stringify(EVENT_NAMES)}[$parameter["event"]]}}`,
 		// n8n's node picker shows one entry for a node and its trigger, with the trigger's description
 		// (useActionsGeneration.ts in n8n's editor: `app.description = trigger.description`), so this describes both.

@@ -11,10 +11,11 @@ export const EVENTS = {
 
 export type TriggerEvent = keyof typeof EVENTS;
 
+/** Named as the polling trigger names the same events: New Referrer, New Lead, Lead Qualified, Reward Issued. */
 const eventOptions: Array<{ name: string; value: TriggerEvent; description: string }> = [
 	{ name: 'Lead Qualified', value: 'userQualified', description: 'A lead in the campaign was qualified (converted)' },
+	{ name: 'New Referrer or Lead', value: 'userJoined', description: 'Someone joined the campaign: a new referrer, or a lead brought by one (narrow it with Joined Through)' },
 	{ name: 'Reward Issued', value: 'rewardIssued', description: 'A reward was issued to someone' },
-	{ name: 'User Joined', value: 'userJoined', description: 'Someone joined the campaign: a new referrer, or a lead brought by one' },
 ];
 
 /** Each event's name as the panel shows it, for the node's subtitle. */
@@ -51,6 +52,14 @@ export const properties: INodeProperties[] = [
 		displayOptions: { show: { setup: ['dashboard'] } },
 	},
 	{
+		displayName:
+			'Pick the event and the campaign. Execute step listens for one test event (its Test URL is registered with Referral Factory until the test ends); publishing the workflow registers the Production URL, and unpublishing removes it.',
+		name: 'automaticNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: automatic },
+	},
+	{
 		displayName: 'Event',
 		name: 'event',
 		type: 'options',
@@ -65,15 +74,26 @@ export const properties: INodeProperties[] = [
 		...campaignLocator('The campaign whose events start the workflow'),
 		displayOptions: { show: { ...automatic, event: ['userJoined', 'userQualified'] } },
 	},
+	// Version 1 started with Referred only (leads); since 1.1 nothing picked means everyone, as the event's name says.
 	{
-		displayName: 'User Source Names or IDs',
+		displayName: 'Joined Through Names or IDs',
 		name: 'sources',
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getUserSources' },
 		default: ['Referred'],
-		displayOptions: { show: { ...automatic, event: ['userJoined'] } },
+		displayOptions: { show: { ...automatic, event: ['userJoined'], '@version': [1] } },
 		description:
-			'Only people who joined this way: Referred (leads who came through a referral link), Direct, or API. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			'Only people who joined this way: Referred (leads, through a referral link), Direct (referrers who signed up themselves) or API. Leave empty for everyone. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	{
+		displayName: 'Joined Through Names or IDs',
+		name: 'sources',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getUserSources' },
+		default: [],
+		displayOptions: { show: { ...automatic, event: ['userJoined'], '@version': [{ _cnd: { gte: 1.1 } }] } },
+		description:
+			'Only people who joined this way: Referred (leads, through a referral link), Direct (referrers who signed up themselves) or API. Leave empty for everyone. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	{
 		displayName: 'Campaign Reward Name or ID',

@@ -122,7 +122,9 @@ function wanted(ctx: IHookFunctions): Wanted {
 	const campaignId = parseCampaignId(ctx.getNodeParameter('campaignId', '', { extractValue: true }));
 	if (campaignId === undefined) throw settingsError(node, "'Campaign' is empty or not a campaign ID", 'Pick the campaign from the list, or enter its ID (a whole number).');
 	const body: IDataObject = { url, event, campaign_id: campaignId };
-	if (event === 'user.join') body.sources = ((ctx.getNodeParameter('sources', []) as unknown[]) ?? []).map(String).sort();
+	// No source picked means every source: the filter is left out (docs/referral-factory-api.md, N8).
+	const sources = event === 'user.join' ? ((ctx.getNodeParameter('sources', []) as unknown[]) ?? []).map(String).sort() : [];
+	if (sources.length > 0) body.sources = sources;
 	return { method: 'POST', path: '/webhooks', body, signature: JSON.stringify([url, event, campaignId, body.sources ?? []]) };
 }
 

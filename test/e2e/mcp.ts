@@ -34,9 +34,10 @@ const INPUTS: Record<string, string[]> = {
 	Issue_Reward: ['dueRewardId'],
 	Cancel_Reward: ['dueRewardId'],
 };
-/** The tools whose description the workflow sets by hand. */
-const MANUAL = ['Add_Referrer', 'Get_Referrer', 'Qualify_Lead'];
+/** The tools that cannot be undone: the workflow describes them by hand, as docs/ai-agents.md advises. */
 const IRREVERSIBLE = ['Delete_Referrer', 'Delete_Lead', 'Unqualify_Lead', 'Issue_Reward', 'Cancel_Reward'];
+/** The tools whose description the workflow sets by hand. */
+const MANUAL = ['Add_Referrer', 'Get_Referrer', 'Qualify_Lead', ...IRREVERSIBLE];
 
 interface ToolResult {
 	isError?: boolean;
@@ -92,13 +93,13 @@ export async function mcpChecks(served: Served, check: Served['check']): Promise
 			}
 			const add = byName.get('Add_Referrer')!;
 			assert.match(add.description ?? '', /referrer.*referralLink/s);
-			// The others describe themselves (n8n's automatic tool description: the operation's action, "in Referral Factory").
+			// The others describe themselves: n8n's automatic tool description, the operation's short action "in Referral Factory".
 			for (const name of Object.keys(INPUTS).filter((tool) => !MANUAL.includes(tool))) {
 				const description = byName.get(name)!.description ?? '';
-				assert.match(description, / in Referral Factory$/, `${name}: "${description}"`);
-				if (IRREVERSIBLE.includes(name)) assert.match(description, /^Irreversibly .* by exact ID/, `${name} does not say it cannot be undone: "${description}"`);
-				else assert.doesNotMatch(description, /irreversibl/i, `${name} is not irreversible: "${description}"`);
+				assert.match(description, /^(Add|Get|Update|Qualify) (a|many) \w+ in Referral Factory$/, `${name}: "${description}"`);
 			}
+			// Those that cannot be undone carry the workflow's own words: the warning and which ID to give.
+			for (const name of IRREVERSIBLE) assert.match(byName.get(name)!.description ?? '', /^Irreversible.*exact ID|^Irreversible.*own id/, `${name}: "${byName.get(name)!.description}"`);
 			assert.match(byName.get('Issue_Reward')!.description ?? '', /pay out money/);
 		});
 

@@ -21,6 +21,8 @@ export interface TriggerSetup {
 	parameters: INodeParameters;
 	credential?: { id: string; name: string };
 	secretCredential?: { id: string; name: string };
+	/** The node's version (default 1: the tests were written for it; 1.1 is what a new node gets). */
+	typeVersion?: number;
 }
 
 let workflows = 0;
@@ -46,7 +48,7 @@ export class TriggerWorkflow {
 			id: 'c1d2e3f4-0a1b-4c2d-8e3f-405162738495',
 			name: 'Referral Factory Trigger',
 			type: TRIGGER_TYPE,
-			typeVersion: 1,
+			typeVersion: setup.typeVersion ?? 1,
 			position: [0, 0],
 			parameters: setup.parameters,
 			credentials,

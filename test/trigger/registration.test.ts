@@ -22,8 +22,8 @@ afterEach(async () => {
 
 const campaign = (id = '1') => ({ __rl: true, mode: 'list', value: id });
 
-async function published(parameters: INodeParameters, credential = t.credential): Promise<TriggerWorkflow> {
-	trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', ...parameters }, credential });
+async function published(parameters: INodeParameters, credential = t.credential, typeVersion?: number): Promise<TriggerWorkflow> {
+	trigger = new TriggerWorkflow({ parameters: { setup: 'automatic', ...parameters }, credential, typeVersion });
 	await trigger.listen();
 	await trigger.activate();
 	return trigger;
@@ -91,6 +91,25 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		});
 		expect((wf.runs[0][0].json.raw as { code: string }).code).toBe(lead.code);
 		expect((await t.client.deliveries()).map((d) => d.status)).toEqual([200]);
+	});
+
+	it('New Referrer or Lead, as a new node (version 1.1) with nothing picked in Joined Through: registers no source filter, and a referrer joining starts it too', async () => {
+		const wf = await published({ event: 'userJoined', campaignId: campaign() }, t.credential, 1.1);
+
+		const [registration] = await t.client.webhooks();
+		expect(registration).toEqual(expect.objectContaining({ event: 'user.join', campaign_id: 1, sources: [] }));
+		const posted = (await t.client.requests()).find((r) => r.method === 'POST' && r.path.endsWith('/webhooks'))!;
+		expect(posted.body).not.toHaveProperty('sources');
+		const { referrer, lead } = await referrerAndLead();
+		await t.client.deliveries();
+
+		expect(wf.runs.map((run) => run[0].json.id)).toEqual([referrer.id, lead.id]);
+	});
+
+	it('a workflow saved with version 1 and the default Joined Through keeps registering Referred only', async () => {
+		await published({ event: 'userJoined', campaignId: campaign() }, t.credential, 1);
+
+		expect(await t.client.webhooks()).toEqual([expect.objectContaining({ event: 'user.join', sources: ['Referred'] })]);
 	});
 
 	it('is not registered again when n8n asks whether it exists (a second activation, or a restart)', async () => {

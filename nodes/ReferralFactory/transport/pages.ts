@@ -22,7 +22,8 @@ export const MAX_PAGE_SIZE = 250;
 /** The most pages one read takes (500,000 records at 250 a page): a bound on what a list the node misreads can cost. */
 export const MAX_PAGES = 2000;
 
-const ISSUES = 'https://github.com/n8n-nodes-referral-factory-api/n8n-nodes-referral-factory-api/issues';
+/** Where a user finds the package's maintainers (its npm page names them and where to report). */
+const ISSUES = 'https://www.npmjs.com/package/n8n-nodes-referral-factory-api';
 
 /** Where a page is: its number when pages are numbered, and the query that asks for it (`page`, or a `cursor`). */
 export interface PageRef {
@@ -192,7 +193,7 @@ export class ListReader<T> {
 		if (ref.unfollowable) {
 			throw new NodeOperationError(this.client.node, `Referral Factory's list ${this.method} ${this.path} names its next page in a way the node cannot follow${this.suffix()}`, {
 				itemIndex: this.request.itemIndex,
-				description: `Its \`links.next\` has no query (no page number or cursor). Nothing was output for this item, rather than part of the list. Please report it at ${ISSUES}.`,
+				description: `Its \`links.next\` has no query (no page number or cursor). Nothing was output for this item, rather than part of the list. Please report it to the package's maintainers: ${ISSUES}.`,
 			});
 		}
 		this.pagesRead++;
@@ -204,7 +205,7 @@ export class ListReader<T> {
 			if (earlier !== undefined) {
 				throw new NodeOperationError(this.client.node, `Referral Factory answered ${this.method} ${this.path} with a page it had sent already${this.suffix()}`, {
 					itemIndex: this.request.itemIndex,
-					description: `Asked for ${describe(ref)}, it sent the records of ${earlier} again, so the list does not page the way the node expects. The node stopped reading rather than ask again and again (which could get this IP blocked). Please report it, with the node's settings, at ${ISSUES}.`,
+					description: `Asked for ${describe(ref)}, it sent the records of ${earlier} again, so the list does not page the way the node expects. The node stopped reading rather than ask again and again (which could get this IP blocked). Please report it, with the node's settings, to the package's maintainers: ${ISSUES}.`,
 				});
 			}
 			this.fingerprints.set(key, describe(ref));

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Get a campaign with its signup link and form fields',
-				action: 'Get a campaign with its signup link and form fields',
+				action: 'Get a campaign',
 			},
 			{
 				name: 'Get Many',

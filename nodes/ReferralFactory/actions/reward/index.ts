@@ -17,8 +17,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Cancel',
 				value: 'cancel',
-				description: 'Cancel a due reward, given its own ID (the ID from Get Many, not the reward rule ID), so that it is never issued',
-				action: 'Irreversibly cancel a due reward by exact ID, not a rule ID, so it is never issued',
+				description: 'Irreversible: cancel a due reward so that it is never issued, given its own ID (the ID from Get Many, not its rewardRuleId)',
+				action: 'Cancel a reward',
 			},
 			{
 				name: 'Get Many',
@@ -29,8 +29,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Issue',
 				value: 'issue',
-				description: 'Issue a due reward, given its own ID (the ID from Get Many, not the reward rule ID); this may pay out money, and it is never sent twice',
-				action: 'Irreversibly issue a due reward by exact ID, not a rule ID, which may pay out money',
+				description: 'Irreversible, and may pay out money: issue a due reward, given its own ID (the ID from Get Many, not its rewardRuleId); never sent twice',
+				action: 'Issue a reward',
 			},
 		],
 		default: 'getAll',

@@ -1,0 +1,51 @@
+// StrykerJS: mechanical mutation testing over the code that keeps the package's promises (the transport, the
+// helpers, both triggers, the probe). `npm run test:stryker`; the score and the equivalent mutants are in
+// docs/mutation-testing.md. Too long for the gate: run it after changing those folders (it is incremental, so a
+// second run tests only the mutants whose code or tests changed).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+	packageManager: 'npm',
+	testRunner: 'jest',
+	checkers: ['typescript'],
+	tsconfigFile: 'tsconfig.json',
+	typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+	coverageAnalysis: 'perTest',
+	// The first run, with coverage per test, runs the whole suite in one process: longer than Stryker's default 5 minutes.
+	dryRunTimeoutMinutes: 30,
+	mutate: [
+		'nodes/ReferralFactory/transport/**/*.ts',
+		'nodes/ReferralFactory/helpers/**/*.ts',
+		'nodes/ReferralFactoryTrigger/**/*.ts',
+		'nodes/ReferralFactoryPollingTrigger/**/*.ts',
+		'scripts/probe.ts',
+	],
+	ignorePatterns: ['dist', '.cache', 'test-results', 'coverage', 'reports'],
+	// Module-level constants run once per test file, so each would need the whole suite per mutant.
+	ignoreStatic: true,
+	incremental: true,
+	incrementalFile: 'test/mutation/stryker-incremental.json',
+	// Stryker splits this between TypeScript checkers and jest processes (three of each). The suites mostly wait on the
+	// sandbox over HTTP, not on the CPU, so three jest processes share two cores well.
+	concurrency: 6,
+	timeoutMS: 15000,
+	reporters: ['clear-text', 'progress', 'json', 'html'],
+	jsonReporter: { fileName: 'reports/mutation/stryker.json' },
+	htmlReporter: { fileName: 'reports/mutation/stryker.html' },
+	jest: {
+		projectType: 'custom',
+		enableFindRelatedTests: false,
+		config: {
+			testEnvironment: 'node',
+			roots: ['<rootDir>/test'],
+			testMatch: ['**/*.test.ts'],
+			// Suites that read the source files themselves (the linter, the compiled JavaScript, the packed package) see
+			// Stryker's instrumentation, not a mutant; none of them runs the mutated code. The two fault suites drive
+			// whole workflows through minutes of injected faults (every mutant in the transport would wait on them); the
+			// paths they mix are each tested on their own in the suites that stay.
+			testPathIgnorePatterns: ['/node_modules/', 'lint-rules', 'verification', 'package\\.test', 'dev-script', 'fault-suite'],
+			transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
+			setupFiles: ['<rootDir>/test/helpers/env.ts'],
+			testTimeout: 30000,
+		},
+	},
+};
