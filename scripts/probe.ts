@@ -170,7 +170,9 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 					signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
 				});
 			} catch (error) {
-				throw new Unreachable(`${method} ${url.replace(/^https?:\/\//, '')}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+				// fetch puts the reason (ECONNREFUSED, a certificate) in `cause`; read it by shape, not by class (another realm's Error).
+				const cause = (error as { cause?: { message?: unknown } }).cause;
+				throw new Unreachable(`${method} ${url.replace(/^https?:\/\//, '')}: ${typeof cause?.message === 'string' ? cause.message : (error as Error).message}`);
 			}
 			const text = await response.text().catch(() => '');
 			if (response.status === 429 && attempt === 0) {
