@@ -1,5 +1,5 @@
 // StrykerJS: mechanical mutation testing over the code that keeps the package's promises (the transport, the
-// helpers, both triggers, the probe). `npm run test:stryker`; the score and the equivalent mutants are in
+// helpers, both triggers, the probe). `npm run test:stryker` (test/mutation/stryker.ts); the score and the equivalent mutants are in
 // docs/mutation-testing.md. Too long for the gate: run it after changing those folders (it is incremental, so a
 // second run tests only the mutants whose code or tests changed).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -23,7 +23,8 @@ export default {
 	// Module-level constants run once per test file, so each would need the whole suite per mutant.
 	ignoreStatic: true,
 	incremental: true,
-	incrementalFile: 'test/mutation/stryker-incremental.json',
+	// npm run test:stryker gives each part (transport, helpers, …) a file of its own in test/mutation/stryker/.
+	incrementalFile: 'test/mutation/stryker/all.json',
 	// Stryker splits this between TypeScript checkers and jest processes (three of each). The suites mostly wait on the
 	// sandbox over HTTP, not on the CPU, so three jest processes share two cores well.
 	concurrency: 6,
@@ -33,19 +34,7 @@ export default {
 	htmlReporter: { fileName: 'reports/mutation/stryker.html' },
 	jest: {
 		projectType: 'custom',
+		configFile: 'test/mutation/jest.stryker.config.js',
 		enableFindRelatedTests: false,
-		config: {
-			testEnvironment: 'node',
-			roots: ['<rootDir>/test'],
-			testMatch: ['**/*.test.ts'],
-			// Suites that read the source files themselves (the linter, the compiled JavaScript, the packed package) see
-			// Stryker's instrumentation, not a mutant; none of them runs the mutated code. The two fault suites drive
-			// whole workflows through minutes of injected faults (every mutant in the transport would wait on them); the
-			// paths they mix are each tested on their own in the suites that stay.
-			testPathIgnorePatterns: ['/node_modules/', 'lint-rules', 'verification', 'package\\.test', 'dev-script', 'fault-suite'],
-			transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
-			setupFiles: ['<rootDir>/test/helpers/env.ts'],
-			testTimeout: 30000,
-		},
 	},
 };

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { scenarioOutputs, SCHEMA_DIR, schemaOf, type Schema } from './helpers/output-scenarios';
+import { scenarioOutputs, SCHEMA_DIR, SCHEMA_DIRS, schemaOf, type Schema } from './helpers/output-scenarios';
 import { referralFactoryNode } from './helpers/engine';
 import { useSandbox } from './helpers/setup';
 
@@ -27,6 +27,16 @@ describe('output schemas for the editor', () => {
 			readdirSync(join(root, SCHEMA_DIR, resource)).map((file) => `${resource}/${file.replace(/\.json$/, '')}`),
 		);
 		expect(shipped.sort()).toEqual(operations.map(([resource, operation]) => `${resource}/${operation}`).sort());
+	});
+
+	it('every version of the node has them, the same (n8n asks for /schemas/<type>/<version>/…)', () => {
+		const versions = [referralFactoryNode.description.version].flat().map((version) => `v${Number(version).toFixed(1)}.0`);
+		expect(SCHEMA_DIRS.map((dir) => dir.split('/').pop())).toEqual(versions);
+		for (const dir of SCHEMA_DIRS) {
+			for (const [resource, operation] of operations) {
+				expect(readFileSync(join(root, dir, resource, `${operation}.json`), 'utf8')).toBe(readFileSync(join(root, SCHEMA_DIR, resource, `${operation}.json`), 'utf8'));
+			}
+		}
 	});
 
 	it.each(operations)('%s → %s: the shipped schema describes what the operation outputs', async (resource, operation) => {

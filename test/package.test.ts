@@ -15,9 +15,8 @@ describe('the package as n8n loads it', () => {
 		expect(packageJson.name).toBe('n8n-nodes-referral-factory-api');
 		expect(packageJson.keywords).toContain('n8n-community-node-package');
 		expect(packageJson.license).toBe('MIT');
-		expect(packageJson.files[0]).toBe('dist');
-		// Besides the built nodes, only the user's docs the nodes link to (see 'links documentation …' below).
-		expect(packageJson.files.slice(1)).toEqual(packageJson.files.slice(1).filter((file) => /^docs\/[\w-]+\.md$/.test(file)));
+		// The built nodes and the docs (the nodes' Docs links open them: see 'links documentation …' below).
+		expect(packageJson.files).toEqual(['dist', 'docs/*.md']);
 		expect(packageJson).not.toHaveProperty('dependencies');
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {

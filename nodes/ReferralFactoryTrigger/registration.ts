@@ -4,7 +4,8 @@ import type { IDataObject, IHookFunctions, IHttpRequestMethods, INode, JsonObjec
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { parseCampaignId } from '../ReferralFactory/helpers/campaign';
-import { apiPath, ApiClient, isObject } from '../ReferralFactory/transport';
+import { settle } from '../ReferralFactory/helpers/settle';
+import { apiPath, ApiClient, isObject, unwrapData } from '../ReferralFactory/transport';
 import { EVENTS, type TriggerEvent } from './description';
 
 /**
@@ -122,10 +123,23 @@ function wanted(ctx: IHookFunctions): Wanted {
 	const campaignId = parseCampaignId(ctx.getNodeParameter('campaignId', '', { extractValue: true }));
 	if (campaignId === undefined) throw settingsError(node, "'Campaign' is empty or not a campaign ID", 'Pick the campaign from the list, or enter its ID (a whole number).');
 	const body: IDataObject = { url, event, campaign_id: campaignId };
-	// No source picked means every source: the filter is left out (docs/referral-factory-api.md, N8).
+	// No source picked means every source: `create` sends every source Referral Factory lists (everySource).
 	const sources = event === 'user.join' ? ((ctx.getNodeParameter('sources', []) as unknown[]) ?? []).map(String).sort() : [];
 	if (sources.length > 0) body.sources = sources;
 	return { method: 'POST', path: '/webhooks', body, signature: JSON.stringify([url, event, campaignId, body.sources ?? []]) };
+}
+
+/**
+ * Every user source Referral Factory lists (`GET /api/n8n/user-sources`), for a join trigger with none picked: what an
+ * absent or empty `sources` means is not documented (docs/referral-factory-api.md, N8), and the vendor's trigger always
+ * sends some, so everyone is asked for by name. Undefined (the key left out) when the list is empty or unreadable.
+ */
+async function everySource(client: ApiClient): Promise<string[] | undefined> {
+	const listed = await settle(client.request<IDataObject>('GET', '/user-sources', { surface: 'n8n', idempotent: true }));
+	if (!listed.ok) return undefined;
+	const entries = (Array.isArray(listed.value?.sources) ? listed.value.sources : unwrapData(listed.value)) as unknown;
+	const ids = (Array.isArray(entries) ? entries : []).flatMap((entry) => (isObject(entry) && entry.id !== undefined && entry.id !== null ? [String(entry.id)] : []));
+	return ids.length > 0 ? ids.sort() : undefined;
 }
 
 /** The registration's id in the answer: `{webhook: {id}}`, or `data.id` or `id` (docs/referral-factory-api.md, N2). */
@@ -186,6 +200,7 @@ export const registration = {
 		const registered = slotFor(this, data, 'create');
 		await unregister(this, client, registered);
 		for (const key of KEYS) delete registered[key];
+		if (target.body.event === 'user.join' && target.body.sources === undefined) target.body.sources = await everySource(client);
 		const secret = randomBytes(24).toString('base64url');
 		const url = new URL(String(target.body.url));
 		url.searchParams.set(SECRET_PARAMETER, secret);

@@ -30,6 +30,8 @@ export const OWNER = { email: 'owner@example.com', password: 'Sandbox-Password-1
 export const CREDENTIAL = { id: 'rfSandboxCred001', name: 'Referral Factory sandbox' };
 export const CREDENTIAL_TYPE = 'referralFactoryPublicApi';
 export const TRY_IT_WORKFLOW_ID = 'rfExampleTryIt01';
+/** The example that ends with due rewards (examples/try-it-lead-qualifies-rewards.json). */
+export const REWARDS_WORKFLOW_ID = 'rfExampleTryIt02';
 
 export interface DevEnvironment {
 	editorUrl: string;
@@ -144,8 +146,11 @@ n8n ${TARGETS[0].n8n} is running with n8n-nodes-referral-factory-api loaded.
   Sign in   ${OWNER.email} / ${OWNER.password}
 
   Click "Execute workflow": three sample customers become referrers in the sandbox.
+  To see a reward: open ${dev.editorUrl}/workflow/${REWARDS_WORKFLOW_ID} ("Try it: a lead qualifies → due rewards")
+  and click "Execute workflow": a referrer brings a lead, the lead qualifies, and "Due Rewards" lists what they
+  earned. Then add Referral Factory → "Issue a reward" and pick one from the Due Reward list.
   The credential "${CREDENTIAL.name}" points at the sandbox on ${dev.sandbox.baseUrl}
-  (token ${dev.sandbox.token}). Other examples: ${dev.workflows.map((w) => `"${w.name}"`).join(', ')}.
+  (token ${dev.sandbox.token}). Other examples: ${dev.workflows.filter((w) => ![TRY_IT_WORKFLOW_ID, REWARDS_WORKFLOW_ID].includes(w.id)).map((w) => `"${w.name}"`).join(', ')}.
 
 Press Ctrl-C to stop n8n and the sandbox.`);
 	let stopping = false;

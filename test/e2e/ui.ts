@@ -91,14 +91,39 @@ async function openWorkflow(page: Page, editorUrl: string, id: string, nodeName:
 }
 
 /** The node picker's entries for a search, after the list settles: name and description of each. */
-const ADD_REFERRER_ACTION = 'Add a referrer to a campaign and get their referral link';
+const ADD_REFERRER_ACTION = 'Add a referrer';
+/** Every action of the node, as the picker lists it and as n8n then names the node. */
+const ACTION_LABELS = [
+	'Get a campaign',
+	'Get many campaigns',
+	'Add a lead',
+	'Delete a lead',
+	'Get a lead',
+	'Get many leads',
+	'Qualify a lead',
+	'Unqualify a lead',
+	'Update a lead',
+	'Add a referrer',
+	'Delete a referrer',
+	'Get a referrer',
+	'Get many referrers',
+	'Update a referrer',
+	'Cancel a reward',
+	'Get many rewards',
+	'Issue a reward',
+];
+/** What users type in the node picker to find the node (issue 24): each must find "Referral Factory" first among ours. */
+const SEARCH_WORDS = ['reward', 'rewards', 'coupon', 'lead', 'leads', 'qualify', 'issue reward', 'add referrer', 'payout', 'referral programme'];
+/** The join event as the trigger picker lists it: n8n writes "On " and the event's name in lower case. */
+const JOIN_EVENT = 'On new referrer or lead';
 
 async function pickerEntries(page: Page, search: string): Promise<Array<{ name: string; description: string }>> {
 	const creator = page.locator('[data-test-id="node-creator"]');
 	await creator.waitFor({ timeout: 10_000 });
 	await creator.locator('[data-test-id="node-creator-search-bar"]').fill(search);
 	const items = creator.locator('[data-test-id="item-iterator-item"]');
-	await items.filter({ hasText: search }).first().waitFor({ timeout: 10_000 });
+	// The list settles on what matches; an entry of ours may not be among them (the check says so).
+	await items.first().waitFor({ timeout: 10_000 });
 	await page.waitForTimeout(500);
 	const entries = [];
 	for (const item of await items.all()) {
@@ -175,8 +200,8 @@ async function main(): Promise<number> {
 
 		await step(page, 'n8n serves the output schemas the editor previews before a first run', async () => {
 			// The editor's getSchemaPreview asks for /schemas/<node type>/<version padded>/<resource>/<operation>.json.
-			for (const [resource, operation] of [['referrer', 'add'], ['lead', 'qualify'], ['reward', 'getAll']]) {
-				const url = `/schemas/n8n-nodes-referral-factory-api.referralFactory/1.0.0/${resource}/${operation}.json`;
+			for (const [version, resource, operation] of [['1.0.0', 'referrer', 'add'], ['1.0.0', 'lead', 'qualify'], ['1.1.0', 'reward', 'getAll'], ['1.1.0', 'reward', 'issue']]) {
+				const url = `/schemas/n8n-nodes-referral-factory-api.referralFactory/${version}/${resource}/${operation}.json`;
 				const served = await page.evaluate(async (path) => {
 					const response = await fetch(path);
 					return { status: response.status, body: response.ok ? ((await response.json()) as unknown) : undefined };
@@ -269,6 +294,7 @@ async function main(): Promise<number> {
 
 		// The node picker: n8n shows one entry for the node and its trigger, described by the trigger's description.
 		const creator = page.locator('[data-test-id="node-creator"]');
+		const ndvPanel = page.locator('[data-test-id="ndv"]');
 		await step(page, "the trigger picker (an empty workflow's first step) shows one entry, described for actions and events", async () => {
 			await page.goto(`${dev.editorUrl}/workflow/new`);
 			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: 60_000 });
@@ -278,7 +304,7 @@ async function main(): Promise<number> {
 			await page.screenshot({ path: join(SHOTS, 'node-picker-trigger.png') });
 			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).filter({ hasNotText: 'Polling' }).first().click();
 			// This picker lists the trigger's events first; the actions are there too, folded.
-			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
+			await creator.getByText(JOIN_EVENT, { exact: true }).waitFor({ timeout: 10_000 });
 			await creator.getByText(/^Actions \(\d+\)$/).waitFor({ timeout: 10_000 });
 			await page.keyboard.press('Escape');
 		});
@@ -293,8 +319,8 @@ async function main(): Promise<number> {
 			await creator.getByText(ADD_REFERRER_ACTION, { exact: true }).waitFor({ timeout: 10_000 });
 			// The trigger's events are folded under "Triggers (3)" here: unfold them.
 			await creator.getByText(/^Triggers \(\d+\)$/).click();
-			await creator.getByText('On user joined', { exact: true }).waitFor({ timeout: 10_000 });
-			await creator.getByText('On user joined', { exact: true }).scrollIntoViewIfNeeded();
+			await creator.getByText(JOIN_EVENT, { exact: true }).waitFor({ timeout: 10_000 });
+			await creator.getByText(JOIN_EVENT, { exact: true }).scrollIntoViewIfNeeded();
 			await creator.getByText(ADD_REFERRER_ACTION, { exact: true }).waitFor();
 			await page.screenshot({ path: join(SHOTS, 'node-picker-actions.png') });
 			await page.keyboard.press('Escape');
@@ -302,13 +328,12 @@ async function main(): Promise<number> {
 		});
 		console.log('   screenshots: test-results/ui/node-picker.png, node-picker-actions.png');
 
-		await step(page, 'the trigger and the Get name their event and action in words: "User Joined", "Get Referrer"', async () => {
-			assert.equal(await subtitleOf(page, 'When a Referred Lead Joins'), 'User Joined');
+		await step(page, 'the trigger and the Get name their event and action in words: "New Referrer or Lead", "Get Referrer"', async () => {
+			assert.equal(await subtitleOf(page, 'When a Referred Lead Joins'), 'New Referrer or Lead');
 			assert.equal(await subtitleOf(page, 'Get Their Referrer'), 'Get Referrer');
 		});
 
 		// The trigger's Set Up stays in its panel (n8n moves a node's authentication field into the credential dialog).
-		const ndvPanel = page.locator('[data-test-id="ndv"]');
 		await step(page, 'the trigger panel shows Set Up (Automatically), the Event and the API credential', async () => {
 			await page.locator('[data-test-id="canvas-node"][data-node-name="When a Referred Lead Joins"]').dblclick();
 			await ndvPanel.waitFor({ timeout: 20_000 });
@@ -317,7 +342,7 @@ async function main(): Promise<number> {
 			await ndvPanel.locator('[data-test-id="parameter-input-event"]').waitFor();
 			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor();
 			const values = await panelValues(page);
-			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			for (const shown of ['Automatically', 'New Referrer or Lead', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
 			// The user sources load from the sandbox; the saved "Referred" shows once they have.
 			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').getByText('Referred').waitFor({ timeout: 10_000 });
 			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic.png') });
@@ -339,7 +364,7 @@ async function main(): Promise<number> {
 			await ndvPanel.locator('[data-test-id="node-credentials-select"]').waitFor({ timeout: 10_000 });
 			assert.equal(await ndvPanel.locator('[data-test-id="parameter-input-authentication"]').count(), 0, 'Authentication is still shown');
 			const values = await panelValues(page);
-			for (const shown of ['Automatically', 'User Joined', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
+			for (const shown of ['Automatically', 'New Referrer or Lead', CREDENTIAL.name]) assert.ok(values.includes(shown), `the panel does not show "${shown}": ${values.join(', ')}`);
 			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').getByText('Referred').waitFor({ timeout: 10_000 });
 			await page.screenshot({ path: join(SHOTS, 'trigger-setup-automatic-again.png') });
 		});
@@ -362,8 +387,72 @@ async function main(): Promise<number> {
 		});
 		console.log('   screenshot: test-results/ui/polling-trigger.png');
 
-		// A workflow of its own for a Referrer → Get and a Reward → Get Many, saved through the editor's REST API.
+		await step(page, 'each action added from the picker names its node in a few words ("Issue a reward"), none cut', async () => {
+			const actions = ACTION_LABELS;
+			await page.goto(`${dev.editorUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: 60_000 });
+			await creator.locator('[data-test-id="node-creator-search-bar"]').fill('Trigger manually');
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Trigger manually' }).first().click();
+			await creator.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => page.keyboard.press('Escape'));
+			for (const action of actions) {
+				await page.locator('[data-test-id="node-creator-plus-button"]').click();
+				await pickerEntries(page, 'Referral Factory');
+				await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).filter({ hasNotText: 'Polling' }).first().click();
+				await creator.getByText(action, { exact: true }).click({ timeout: 10_000 });
+				await ndvPanel.waitFor({ timeout: 20_000 });
+				await page.keyboard.press('Escape');
+				await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+			}
+			const names = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
+			assert.deepEqual(names.filter((name) => name !== 'When clicking ‘Execute workflow’').sort(), [...actions].sort());
+			for (const name of names) assert.ok(name.length <= 40, `"${name}" is longer than 40 characters`);
+			await page.keyboard.press('1');
+			await page.waitForTimeout(500);
+			await page.screenshot({ path: join(SHOTS, 'canvas-action-names.png') });
+		});
+		console.log('   screenshot: test-results/ui/canvas-action-names.png');
+
+		await step(page, 'the words users type find the node first among this package\'s entries (reward, coupon, lead, qualify, issue, payout…)', async () => {
+			await page.locator('[data-test-id="node-creator-plus-button"]').click();
+			const found: Record<string, string[]> = {};
+			for (const word of SEARCH_WORDS) {
+				const entries = await pickerEntries(page, word);
+				found[word] = entries.map((entry) => entry.name).filter((name) => name.startsWith('Referral Factory'));
+				if (word === 'coupon') await page.screenshot({ path: join(SHOTS, 'node-picker-search-coupon.png') });
+			}
+			await page.keyboard.press('Escape');
+			const missed = Object.entries(found).filter(([, ours]) => ours[0] !== 'Referral Factory');
+			assert.deepEqual(missed, [], `searches that do not find "Referral Factory" first among ours: ${JSON.stringify(missed)}`);
+		});
+		console.log('   screenshot: test-results/ui/node-picker-search-coupon.png');
+
+		await step(page, 'a new webhook trigger on New Referrer or Lead: Joined Through empty (everyone), the Automatic notice shown', async () => {
+			await page.goto(`${dev.editorUrl}/workflow/new`);
+			await page.locator('[data-test-id="canvas-add-button"]').click({ timeout: 60_000 });
+			await pickerEntries(page, 'Referral Factory');
+			await creator.locator('[data-test-id="item-iterator-item"]').filter({ hasText: 'Referral Factory' }).filter({ hasNotText: 'Polling' }).first().click();
+			await creator.getByText(JOIN_EVENT, { exact: true }).click({ timeout: 10_000 });
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText(/Execute step listens for one test event/).waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText('Joined Through', { exact: false }).first().waitFor();
+			const values = await panelValues(page);
+			assert.ok(values.includes('New Referrer or Lead'), `the Event is not New Referrer or Lead: ${values.join(', ')}`);
+			// No source chip: the filter starts empty.
+			const chips = await ndvPanel.locator('[data-test-id="parameter-input-sources"] .el-tag, [data-test-id="parameter-input-sources"] .el-select__tags-text').allInnerTexts();
+			assert.deepEqual(chips, []);
+			await page.screenshot({ path: join(SHOTS, 'trigger-new-join-defaults.png') });
+			await page.keyboard.press('Escape');
+		});
+		console.log('   screenshot: test-results/ui/trigger-new-join-defaults.png');
+
+		// A workflow of its own for a Referrer → Get, a Reward → Get Many, an Issue and a Qualify By Coupon (the last two
+		// as a new node is now: version 1.1), saved through the editor's REST API.
 		const credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
+		const client = new SandboxClient(dev.sandbox.url, dev.sandbox.token);
+		// A lead holding a promotion code Referral Factory made for them: what a shop's checkout would redeem.
+		const rita = await client.createUser({ campaign_id: 1, first_name: 'Rita', email: 'rita@example.com' });
+		const cora = await client.createUser({ campaign_id: 1, first_name: 'Cora', email: 'cora@example.com', referrer: { field: 'id', value: rita.id }, promotion: true });
 		const checksWorkflow = {
 			name: 'Browser check: person locator and rewards',
 			nodes: [
@@ -386,8 +475,37 @@ async function main(): Promise<number> {
 					parameters: { resource: 'reward', operation: 'getAll', status: 'due' },
 					credentials,
 				},
+				{
+					id: 'b1a7c0de-0000-4000-8000-000000000004',
+					name: 'Issue Reward',
+					type: NODE_TYPE,
+					typeVersion: 1.1,
+					position: [520, 120],
+					parameters: { resource: 'reward', operation: 'issue', rewardId: { __rl: true, mode: 'list', value: '' } },
+					credentials,
+				},
+				{
+					id: 'b1a7c0de-0000-4000-8000-000000000005',
+					name: 'Qualify by Coupon',
+					type: NODE_TYPE,
+					typeVersion: 1.1,
+					position: [260, 360],
+					parameters: { resource: 'lead', operation: 'qualify', leadId: { __rl: true, mode: 'coupon', value: cora.promotion!.code } },
+					credentials,
+				},
 			],
-			connections: { Start: { main: [[{ node: 'Look Up Referrer', type: 'main', index: 0 }, { node: 'Due Rewards', type: 'main', index: 0 }]] } },
+			connections: {
+				Start: {
+					main: [
+						[
+							{ node: 'Look Up Referrer', type: 'main', index: 0 },
+							{ node: 'Due Rewards', type: 'main', index: 0 },
+							{ node: 'Qualify by Coupon', type: 'main', index: 0 },
+						],
+					],
+				},
+				'Due Rewards': { main: [[{ node: 'Issue Reward', type: 'main', index: 0 }]] },
+			},
 			settings: { executionOrder: 'v1' },
 		};
 		const checksWorkflowId = await step(page, 'save a workflow with a Referrer → Get and a Reward → Get Many', async () => {
@@ -433,7 +551,6 @@ async function main(): Promise<number> {
 
 		await step(page, "Reward → Get Many run in the editor shows each due reward's recipient by name (recipientName)", async () => {
 			// A referrer and the lead they brought; qualifying the lead makes the campaign's rewards due, one for each.
-			const client = new SandboxClient(dev.sandbox.url, dev.sandbox.token);
 			const referrer = await client.createUser({ campaign_id: 1, first_name: 'Ines', email: 'ines@example.com' });
 			const lead = await client.createUser({ campaign_id: 1, first_name: 'Dora', email: 'dora@example.com', referrer: { field: 'id', value: referrer.id } });
 			await client.qualify({ id: lead.id, qualified: true });
@@ -462,6 +579,49 @@ async function main(): Promise<number> {
 			await page.screenshot({ path: join(SHOTS, 'reward-get-many-output.png') });
 		});
 		console.log('   screenshot: test-results/ui/reward-get-many-output.png');
+
+		await step(page, 'Issue: the Due Reward list names each due reward by recipient · type · amount or coupon · #id', async () => {
+			await ndvPanel.locator('[data-test-id="ndv-close-button"]').click();
+			await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Issue Reward"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			const locator = ndvPanel.locator('[data-test-id="resource-locator-rewardId"]');
+			await locator.waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText('Due Reward', { exact: true }).first().waitFor();
+			await locator.locator('[data-test-id="rlc-input"]').click();
+			const items = page.locator('[data-test-id="rlc-item"]');
+			await items.filter({ hasText: 'Ines <ines@example.com> · Fixed Amount · 25 · #' }).first().waitFor({ timeout: 20_000 });
+			const names = await items.allInnerTexts();
+			assert.ok(names.some((name) => /^Dora <dora@example\.com> · Coupon · SAVE10-\d+ · #\d+$/.test(name.trim())), `no due coupon for Dora: ${names.join(' | ')}`);
+			await page.screenshot({ path: join(SHOTS, 'due-reward-list.png') });
+			await page.keyboard.press('Escape');
+			await ndvPanel.locator('[data-test-id="ndv-close-button"]').click();
+			await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+		});
+		console.log('   screenshot: test-results/ui/due-reward-list.png');
+
+		await step(page, 'Qualify By Coupon: the mode reads "By Coupon" uncut; run, it outputs the lead with outcome "qualified"', async () => {
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Qualify by Coupon"]').dblclick();
+			await ndvPanel.waitFor({ timeout: 20_000 });
+			const locator = ndvPanel.locator('[data-test-id="resource-locator-leadId"]');
+			await locator.waitFor({ timeout: 10_000 });
+			const selected = await locator.locator('[data-test-id="rlc-mode-selector"] input').evaluate((input) => ({
+				value: (input as unknown as { value: string }).value,
+				overflow: input.scrollWidth - input.clientWidth,
+			}));
+			assert.equal(selected.value, 'By Coupon');
+			assert.ok(selected.overflow <= 2, `"By Coupon" is cut in the mode box (${selected.overflow} px too wide)`);
+			await ndvPanel.locator('[data-test-id="node-execute-button"]').click();
+			const output = ndvPanel.locator('[data-test-id="output-panel"]');
+			await output.getByText('1 item').first().waitFor({ timeout: 30_000 });
+			await output.locator('[data-test-id="radio-button-json"]').click();
+			await output.getByText('cora@example.com').first().waitFor({ timeout: 10_000 });
+			const shown = await output.innerText();
+			assert.match(shown, /"outcome":\s*"qualified"/, `no outcome in the output: ${shown.slice(0, 400)}`);
+			await closeToasts(page);
+			await page.screenshot({ path: join(SHOTS, 'qualify-by-coupon.png') });
+		});
+		console.log('   screenshot: test-results/ui/qualify-by-coupon.png');
 	} finally {
 		await browser.close();
 		rmSync(profile, { recursive: true, force: true });

@@ -70,17 +70,19 @@ export interface RunOptions {
 	executionId?: string;
 	/** Another registered node type to run in the same place (the benchmark's bare-helper baseline). */
 	type?: string;
+	/** The node's version (default 1, what the tests were written for). */
+	typeVersion?: number;
 }
 
 const NODE_NAME = 'Referral Factory';
 let executions = 0;
 
-function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'retryOnFail' | 'type'>): INode {
+function referralFactoryNodeDefinition(options: Pick<RunOptions, 'parameters' | 'credential' | 'continueOnFail' | 'retryOnFail' | 'type' | 'typeVersion'>): INode {
 	return {
 		id: 'a7f3c2e4-0d1b-4c55-9d8e-2f1a6b3c4d5e',
 		name: NODE_NAME,
 		type: options.type ?? REFERRAL_FACTORY_TYPE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: options.parameters,
 		credentials: { [CREDENTIAL_NAME]: options.credential },

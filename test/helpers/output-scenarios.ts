@@ -109,6 +109,8 @@ export async function scenarioOutputs(
 
 /** Where n8n looks for a node's output schemas: next to the node file, `__schema__/v<version>/<resource>/<operation>.json`. */
 export const SCHEMA_DIR = 'nodes/ReferralFactory/__schema__/v1.0.0';
+/** The same schemas for each version of the node (1.1 changed a field's picker, not an output): n8n asks by version. */
+export const SCHEMA_DIRS = [SCHEMA_DIR, 'nodes/ReferralFactory/__schema__/v1.1.0'];
 
 export type Schema = { type: string; properties?: Record<string, Schema>; items?: Schema };
 

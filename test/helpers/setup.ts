@@ -38,7 +38,7 @@ export function useSandbox(config: Partial<SandboxConfig> = {}, token?: string):
  * value must name a parameter the node shows for that operation, so a test can never set a field that does not
  * exist (and pass because the node ignored it).
  */
-export function operationParameters(resource: string, operation: string, values: INodeParameters = {}): INodeParameters {
+export function operationParameters(resource: string, operation: string, values: INodeParameters = {}, typeVersion = 1): INodeParameters {
 	const parameters: INodeParameters = { resource, operation, ...values };
 	const properties = referralFactoryNode.description.properties;
 	// A condition on a parameter that is not set sees its default, as in the editor (Limit shows while Return All is off).
@@ -49,9 +49,12 @@ export function operationParameters(resource: string, operation: string, values:
 		for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
 		return value;
 	};
+	// '@version' is the node's version: a value, or `{_cnd: {gte: n}}` (the only condition the node uses).
+	const versionIs = (allowed: unknown[]) =>
+		allowed.some((wanted) => (typeof wanted === 'object' && wanted !== null ? typeVersion >= Number((wanted as { _cnd: { gte: number } })._cnd.gte) : wanted === typeVersion));
 	const shown = properties.filter((property) => {
 		const show = property.displayOptions?.show ?? {};
-		return Object.entries(show).every(([name, allowed]) => (allowed as unknown[]).includes(valueOf(name)));
+		return Object.entries(show).every(([name, allowed]) => (name === '@version' ? versionIs(allowed as unknown[]) : (allowed as unknown[]).includes(valueOf(name))));
 	});
 	const names = new Set(shown.map((property) => property.name));
 	for (const name of Object.keys(values)) {

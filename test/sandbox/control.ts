@@ -46,7 +46,7 @@ export function controlRoutes({ store, rewards, webhooks, config, faults, reques
 	}
 	if (path === '/reset' && method === 'POST') {
 		store.reset(DEFAULT_CONFIG.campaignCount);
-		rewards.reset();
+		rewards.reset(DEFAULT_CONFIG.campaignCount);
 		webhooks.reset();
 		sink.length = 0;
 		requests.length = 0;
@@ -61,7 +61,10 @@ export function controlRoutes({ store, rewards, webhooks, config, faults, reques
 		// A new limit starts a new count.
 		if ('rateLimit' in json || 'rateWindowMs' in json) hits.clear();
 		Object.assign(config, json);
-		if ('campaignCount' in json) store.reset(config.campaignCount);
+		if ('campaignCount' in json) {
+			store.reset(config.campaignCount);
+			rewards.reset(config.campaignCount);
+		}
 		return new HttpAnswer(200, config);
 	}
 	if (path === '/seed' && method === 'POST') {

@@ -1,5 +1,5 @@
 /**
- * The sandbox's rewards (docs/referral-factory-api.md, R1–R7; INFERRED where the sources are silent): each
+ * The sandbox's rewards (docs/referral-factory-api.md, R1–R7; INFERRED where the sources are silent): every
  * campaign has reward rules; qualifying a lead creates due rewards for the referrer (and for the lead, where a
  * rule says so); issuing moves a due reward to issued; cancelling removes it. Unqualifying removes the rewards of
  * that qualification still due. Routes: GET /rewards/{due|issued|dashboard}/{metric}, POST /rewards/issue/{id},
@@ -40,11 +40,23 @@ export interface EarnedReward {
 	payouts: number;
 }
 
+/** The named campaigns' reward rules: every type once, for the referrer and (campaign 1's coupon) for the lead. */
 const RULES: RewardRule[] = [
 	{ id: 9, campaign_id: 1, name: 'Coffee credit', metric: 'amount', recipient: 'person_referring', value: 25 },
 	{ id: 10, campaign_id: 1, name: 'Welcome coupon', metric: 'coupon', recipient: 'person_invited', value: 10 },
 	{ id: 11, campaign_id: 3, name: 'Partner commission', metric: 'commission', recipient: 'person_referring', value: 120 },
+	{ id: 12, campaign_id: 2, name: 'Free class', metric: 'custom', recipient: 'person_referring', value: 1 },
+	{ id: 13, campaign_id: 4, name: 'Launch credit', metric: 'amount', recipient: 'person_referring', value: 15 },
 ];
+
+/** Every campaign earns a reward: the named ones their own rules, each numbered one a credit for the referrer (rule 100 + its ID). */
+function rulesFor(campaignCount: number): RewardRule[] {
+	const numbered = Array.from({ length: Math.max(0, campaignCount - 4) }, (_, i): RewardRule => {
+		const campaign = i + 5;
+		return { id: 100 + campaign, campaign_id: campaign, name: `Referral credit (campaign ${campaign})`, metric: 'amount', recipient: 'person_referring', value: 10 };
+	});
+	return [...RULES.filter((rule) => rule.campaign_id <= campaignCount).map((rule) => ({ ...rule })), ...numbered];
+}
 
 export class Rewards {
 	rules: RewardRule[] = [];
@@ -63,8 +75,9 @@ export class Rewards {
 		this.reset();
 	}
 
-	reset(): void {
-		this.rules = RULES.map((rule) => ({ ...rule }));
+	/** No rewards earned yet; the reward rules of campaigns 1 to `campaignCount` (the store's campaigns). */
+	reset(campaignCount = 30): void {
+		this.rules = rulesFor(campaignCount);
 		this.earned = [];
 		this.nextId = 501;
 	}

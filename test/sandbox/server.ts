@@ -48,6 +48,7 @@ export async function startSandbox(options: {
 	const config: SandboxConfig = { ...DEFAULT_CONFIG, ...options.config };
 	const store = new Store(() => config);
 	const rewards = new Rewards();
+	rewards.reset(config.campaignCount);
 	const webhooks = new Webhooks(
 		() => config,
 		(id) => {

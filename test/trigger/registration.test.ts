@@ -61,7 +61,7 @@ async function rewardIssuedWhilePublished() {
 }
 
 describe('Referral Factory Trigger, registered automatically', () => {
-	it('User Joined: registers its production URL once, and a lead joining starts it with the lead in the node’s shape', async () => {
+	it('New Referrer or Lead (Referred only): registers its production URL once, and a lead joining starts it with the lead in the node’s shape', async () => {
 		const wf = await published({ event: 'userJoined', campaignId: campaign(), sources: ['Referred'] });
 
 		const registrations = await t.client.webhooks();
@@ -93,13 +93,14 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect((await t.client.deliveries()).map((d) => d.status)).toEqual([200]);
 	});
 
-	it('New Referrer or Lead, as a new node (version 1.1) with nothing picked in Joined Through: registers no source filter, and a referrer joining starts it too', async () => {
+	it('New Referrer or Lead, as a new node (version 1.1) with nothing picked in Joined Through: registers every source Referral Factory lists, and a referrer joining starts it too', async () => {
 		const wf = await published({ event: 'userJoined', campaignId: campaign() }, t.credential, 1.1);
 
 		const [registration] = await t.client.webhooks();
-		expect(registration).toEqual(expect.objectContaining({ event: 'user.join', campaign_id: 1, sources: [] }));
-		const posted = (await t.client.requests()).find((r) => r.method === 'POST' && r.path.endsWith('/webhooks'))!;
-		expect(posted.body).not.toHaveProperty('sources');
+		expect(registration).toEqual(expect.objectContaining({ event: 'user.join', campaign_id: 1, sources: ['Api', 'Direct', 'Referred'] }));
+		expect((await t.client.requests()).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/n8n/user-sources', 'POST /api/n8n/webhooks']);
+		// Asked again, n8n finds it registered: nothing picked still means everyone.
+		expect(await wf.lifecycle('checkExists')).toBe(true);
 		const { referrer, lead } = await referrerAndLead();
 		await t.client.deliveries();
 

@@ -47,7 +47,7 @@ const STARTED = [200, { received: true, started: true }];
 const REPEATED = [200, { received: true, started: false, repeated: true }];
 
 describe('the webhook trigger: a delivery sent again starts nothing', () => {
-	it('User Joined: Referral Factory sends the delivery three times within 100 ms; one execution, every copy answered 200', async () => {
+	it('New Referrer or Lead: Referral Factory sends the delivery three times within 100 ms; one execution, every copy answered 200', async () => {
 		const wf = await published({ setup: 'automatic', event: 'userJoined', campaignId: campaign });
 		await t.client.configure({ deliveryCopies: 3, dateFormat: 'iso' });
 

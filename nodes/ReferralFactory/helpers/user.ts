@@ -60,6 +60,17 @@ export function addedByThisRun(user: ApiUser, sentAt: number): 'created' | 'exis
 }
 
 /**
+ * Whether the lead was qualified before `sentAt`, judged by their own qualification time (beyond the clocks' skew):
+ * false when the time cannot tell (none, or a day without a time on the day).
+ */
+export function qualifiedBefore(user: ApiUser, sentAt: number): boolean {
+	const qualified = readApiTime(user.qualified_at);
+	if (qualified === undefined) return false;
+	const latest = qualified.hasZone ? qualified.at : qualified.at + (qualified.hasTime ? 12 : 36) * HOUR;
+	return latest < sentAt - CLOCK_SKEW_MS;
+}
+
+/**
  * The simplified person, the same for every operation that outputs one (and for both triggers): what the next steps
  * of a workflow need, in the user's words, always with the same keys (null where Referral Factory gave no value, so
  * n8n's schema view shows every field). `referralLink` and `referralCode` are the API's `url` and `code`.

@@ -70,7 +70,7 @@ describe('Lead → Qualify', () => {
 			const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(coupon), input: [{}] });
 
 			expect(error).toBeUndefined();
-			expect(items[0].json).toMatchObject({ id: holder.id, email: 'cora@example.com', qualified: true, referrerId: referrer.id });
+			expect(items[0].json).toMatchObject({ id: holder.id, email: 'cora@example.com', qualified: true, referrerId: referrer.id, outcome: 'qualified' });
 			const requests = await t.client.requests();
 			// The credential's Base URL ends in /api/v2; the call goes to the same origin's /api/n8n.
 			expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/n8n/users/qualify']);
@@ -108,6 +108,70 @@ describe('Lead → Qualify', () => {
 			expect(items[0].pairedItem).toEqual({ item: 0 });
 			expect(items[1].json).toMatchObject({ id: holder.id, qualified: true });
 			expect(items[1].pairedItem).toEqual({ item: 1 });
+		});
+
+		it('a coupon reward not issued yet: says so and names the due reward to issue; nothing is qualified', async () => {
+			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Rita', email: 'rita@example.com' });
+			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'id', value: referrer.id } });
+			const other = await t.client.createUser({ campaign_id: 1, first_name: 'Leo', email: 'leo@example.com', referrer: { field: 'id', value: referrer.id } });
+			await t.client.qualify({ id: lead.id, qualified: true });
+			// Lea's Welcome coupon (campaign 1 gives the lead one) is due: Referral Factory has not given it out.
+			const coupon = (await t.client.rewards()).find((r) => r.metric === 'coupon')!;
+			const code = `SAVE10-${coupon.id}`;
+			await t.client.clearRequests();
+
+			const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(code), input: [{}] });
+
+			expect(error!.message).toBe(`Coupon ${code} is a reward Referral Factory has not issued yet (due reward ${coupon.id}), so no lead has it [item 0]`);
+			expect(error!.description).toContain(`Reward → Issue, due reward ${coupon.id}`);
+			expect((await t.client.requests()).map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /api/n8n/users/qualify 404', 'GET /api/v2/rewards/due/coupon 200']);
+			expect((await t.client.users()).find((u) => u.id === other.id)!.qualified_at).toBeNull();
+		});
+
+		it('a lead whose own qualification time is before the run: alreadyQualified, and an error under Fail If Already Done', async () => {
+			const { lead: holder, coupon } = await leadWithCoupon();
+			// Qualified ten minutes ago by Referral Factory's clock, written with a time and a zone.
+			await t.client.configure({ dateFormat: 'iso', clockOffsetMs: -10 * 60_000 });
+			await t.client.qualify({ id: holder.id, qualified: true });
+			await t.client.configure({ clockOffsetMs: 0 });
+
+			const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(coupon), input: [{}] });
+			const strict = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon(coupon, { options: { failIfAlreadyDone: true } }), input: [{}] });
+
+			expect(items[0].json).toMatchObject({ id: holder.id, outcome: 'alreadyQualified' });
+			expect(strict.error!.message).toBe('The lead with this coupon was qualified already [item 0]');
+		});
+
+		it('two items with one coupon in a run: the first qualified, the second alreadyQualified without a second request; the reward falls due once', async () => {
+			const { referrer, coupon } = await leadWithCoupon();
+
+			const { items } = await runReferralFactoryNode({ credential: t.credential, parameters: byCoupon('={{ $json.coupon }}'), input: [{ coupon }, { coupon }] });
+
+			expect(items.map((item) => [item.json.outcome, item.json.email])).toEqual([
+				['qualified', 'cora@example.com'],
+				['alreadyQualified', 'cora@example.com'],
+			]);
+			expect((await t.client.requests()).filter((r) => r.method === 'POST')).toHaveLength(1);
+			expect((await t.client.rewards()).filter((r) => r.recipient_id === referrer.id)).toHaveLength(1);
+		});
+
+		it('Retry On Fail keeps what the first try found: an already qualified lead under Fail If Already Done fails every try', async () => {
+			const { lead: holder, coupon } = await leadWithCoupon();
+			await t.client.configure({ dateFormat: 'iso', clockOffsetMs: -10 * 60_000 });
+			await t.client.qualify({ id: holder.id, qualified: true });
+			await t.client.configure({ clockOffsetMs: 0 });
+			await t.client.clearRequests();
+
+			const { error } = await runReferralFactoryNode({
+				credential: t.credential,
+				parameters: byCoupon(coupon, { options: { failIfAlreadyDone: true } }),
+				input: [{}],
+				retryOnFail: { maxTries: 2 },
+			});
+
+			expect(error!.message).toBe('The lead with this coupon was qualified already [item 0]');
+			// Both tries asked (the call sets a state); neither took the lead for one this execution qualified.
+			expect((await t.client.requests()).filter((r) => r.method === 'POST')).toHaveLength(2);
 		});
 
 		it('refuses an empty coupon before sending anything', async () => {

@@ -97,6 +97,19 @@ describe('Reward → Get Many', () => {
 		expect(items.map((item) => [item.json.recipientId, item.json.recipientName, item.json.recipientEmail])).toEqual([[referrer.id, null, null]]);
 	});
 
+	it('All: every reward has its status, due or issued (the dashboard list gives one to issued rewards only)', async () => {
+		await qualifiedLead(t);
+		const [due] = await t.client.rewards();
+		await t.client.issueReward(due.id);
+
+		const all = await runReferralFactoryNode({ credential: t.credential, parameters: getMany({ status: 'all', rewardType: 'all', returnAll: true }), input: [{}] });
+
+		expect(all.items.map((item) => [item.json.id, item.json.status]).sort()).toEqual(
+			(await t.client.rewards()).map((reward) => [reward.id, reward.id === due.id ? 'issued' : 'due']).sort(),
+		);
+		expect(all.items.length).toBeGreaterThan(1);
+	});
+
 	it('All reads the dashboard list; Issued is empty before anything is issued', async () => {
 		await qualifiedLead(t);
 

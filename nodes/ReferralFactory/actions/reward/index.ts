@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				description: 'List due or issued rewards of one reward type',
+				description: 'List due or issued rewards, or both, of one reward type or all',
 				action: 'Get many rewards',
 			},
 			{

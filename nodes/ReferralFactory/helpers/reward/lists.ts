@@ -52,3 +52,18 @@ export async function rewardsInState(
 		return found;
 	});
 }
+
+/**
+ * The due coupon reward with this coupon, if any: read only to explain a coupon Referral Factory does not know, and
+ * once per run (shared by its items, as a batch of redeemed coupons may hold many unknown ones).
+ */
+export async function dueCoupon(client: ApiClient, coupon: string, options: { itemIndex: number; deadline: number }): Promise<IDataObject | undefined> {
+	const byCoupon = await client.once('rewards:due:coupon', async () => {
+		const found = new Map<string, IDataObject>();
+		for await (const rewards of listItems<IDataObject>(client, 'GET', '/rewards/due/coupon', options)) {
+			for (const reward of rewards) if (typeof reward?.coupon === 'string') found.set(reward.coupon.toLowerCase(), reward);
+		}
+		return found;
+	});
+	return byCoupon.get(coupon.toLowerCase());
+}

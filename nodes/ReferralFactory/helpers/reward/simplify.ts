@@ -5,6 +5,16 @@ import type { ApiUser } from '../user';
 import { embeddedRecipient, recipientsOf } from './recipients';
 
 /**
+ * `due` or `issued`: the list the reward came from; the dashboard list (Status: All) holds both and gives a status to
+ * issued rewards only (docs/referral-factory-api.md, R3), so there a reward is issued if it says so or has an issue
+ * date, due if not. (Cancel's output says `cancelled` itself.)
+ */
+function statusOf(reward: IDataObject, state: 'due' | 'issued' | undefined): 'due' | 'issued' {
+	if (state) return state;
+	return reward.issued_at || reward.status === 'issued' ? 'issued' : 'due';
+}
+
+/**
  * A reward in the node's words, the same for Get Many, Issue, Cancel and both triggers, and always with the same keys
  * (null where Referral Factory gave no value, so n8n's schema view shows every field): `id` (the due or issued reward
  * itself: what Issue and Cancel take), `rewardRuleId` (the reward set up in the campaign that it was earned under),
@@ -17,7 +27,7 @@ export function simplifyReward(reward: IDataObject, known: { type?: string; stat
 		id: reward.id ?? null,
 		rewardRuleId: reward.reward_id ?? null,
 		type: known.type ?? null,
-		status: reward.status ?? known.state ?? null,
+		status: statusOf(reward, known.state),
 		recipientId: reward.recipient_id ?? null,
 		recipientName: person?.first_name ?? null,
 		recipientEmail: person?.email ?? null,
