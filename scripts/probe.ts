@@ -546,8 +546,8 @@ export async function probe(options: { baseUrl: string; token: string; timeoutMs
 			limit === null ? 'none seen' : `X-RateLimit-Limit ${show(limit, 20)}, Reset ${show(reset ?? '(none)', 20)}${reset && Number(reset) > 1e9 ? ' (a Unix time)' : ''}: the node holds back when Remaining reaches 0`,
 		);
 
-		// The n8n endpoints the trigger and Qualify By Coupon use (docs/referral-factory-api.md, N1, N2).
-		const n8nAffects = "the webhook trigger's pickers and registration, Qualify By Coupon";
+		// The n8n endpoints the trigger and Qualify by coupon use (docs/referral-factory-api.md, N1, N2).
+		const n8nAffects = "the webhook trigger's pickers and registration, Qualify by coupon";
 		const n8nList = async (path: string, key: string) => {
 			const answer = await read('GET', `${origin}${path}`);
 			const entries = isObject(answer.body) && Array.isArray(answer.body[key]) ? (answer.body[key] as unknown[]) : undefined;

@@ -35,7 +35,7 @@ describe.each(Object.keys(VARIANTS))('Referral Factory as the "%s" variant', (va
 		expect(schemaOf(outputs)).toEqual(shipped(resource, operation));
 	});
 
-	it('Lead → Qualify By Coupon qualifies the lead, whatever the n8n endpoint answers', async () => {
+	it('Lead → Qualify by coupon qualifies the lead, whatever the n8n endpoint answers', async () => {
 		const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Rita', email: 'rita@example.com' });
 		const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lou', email: 'lou@example.com', referrer: { field: 'id', value: referrer.id }, promotion: true });
 		await t.client.configure(config);

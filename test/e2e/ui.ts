@@ -406,8 +406,11 @@ async function main(): Promise<number> {
 			const names = await page.locator('[data-test-id="canvas-node"]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-node-name') ?? ''));
 			assert.deepEqual(names.filter((name) => name !== 'When clicking ‘Execute workflow’').sort(), [...actions].sort());
 			for (const name of names) assert.ok(name.length <= 40, `"${name}" is longer than 40 characters`);
-			await page.keyboard.press('1');
+			// n8n puts each new node beside the last one, so they overlap: tidy up, then fit the canvas to the window.
+			await page.locator('[data-test-id="tidy-up-button"]').click({ timeout: 5_000 }).catch(() => page.keyboard.press('Shift+Alt+T'));
 			await page.waitForTimeout(500);
+			await page.locator('[data-test-id="zoom-to-fit"]').click({ timeout: 5_000 }).catch(() => page.keyboard.press('1'));
+			await page.waitForTimeout(800);
 			await page.screenshot({ path: join(SHOTS, 'canvas-action-names.png') });
 		});
 		console.log('   screenshot: test-results/ui/canvas-action-names.png');
@@ -446,7 +449,7 @@ async function main(): Promise<number> {
 		});
 		console.log('   screenshot: test-results/ui/trigger-new-join-defaults.png');
 
-		// A workflow of its own for a Referrer → Get, a Reward → Get Many, an Issue and a Qualify By Coupon (the last two
+		// A workflow of its own for a Referrer → Get, a Reward → Get Many, an Issue and a Qualify by coupon (the last two
 		// as a new node is now: version 1.1), saved through the editor's REST API.
 		const credentials = { [CREDENTIAL_TYPE]: CREDENTIAL };
 		const client = new SandboxClient(dev.sandbox.url, dev.sandbox.token);
@@ -600,7 +603,7 @@ async function main(): Promise<number> {
 		});
 		console.log('   screenshot: test-results/ui/due-reward-list.png');
 
-		await step(page, 'Qualify By Coupon: the mode reads "By Coupon" uncut; run, it outputs the lead with outcome "qualified"', async () => {
+		await step(page, 'Qualify by coupon: the mode reads "Coupon" uncut; run, it outputs the lead with outcome "qualified"', async () => {
 			await page.locator('[data-test-id="canvas-node"][data-node-name="Qualify by Coupon"]').dblclick();
 			await ndvPanel.waitFor({ timeout: 20_000 });
 			const locator = ndvPanel.locator('[data-test-id="resource-locator-leadId"]');
@@ -609,8 +612,8 @@ async function main(): Promise<number> {
 				value: (input as unknown as { value: string }).value,
 				overflow: input.scrollWidth - input.clientWidth,
 			}));
-			assert.equal(selected.value, 'By Coupon');
-			assert.ok(selected.overflow <= 2, `"By Coupon" is cut in the mode box (${selected.overflow} px too wide)`);
+			assert.equal(selected.value, 'Coupon');
+			assert.ok(selected.overflow <= 2, `"Coupon" is cut in the mode box (${selected.overflow} px too wide)`);
 			await ndvPanel.locator('[data-test-id="node-execute-button"]').click();
 			const output = ndvPanel.locator('[data-test-id="output-panel"]');
 			await output.getByText('1 item').first().waitFor({ timeout: 30_000 });

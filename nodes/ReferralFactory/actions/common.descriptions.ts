@@ -84,7 +84,7 @@ export function personLocator(
  * (docs/referral-factory-api.md, P9), so By Email shows a Campaign field (a display condition on the locator's
  * mode: n8n reads a `/<name>.mode` path from the node's parameters); left empty, every campaign is searched and the item fails
  * only when the email is there more than once. `extraModes`: ways to name the person that only one operation takes
- * (Qualify: By Coupon).
+ * (Qualify: Coupon).
  */
 export function personLookup(name: string, displayName: string, description: string, extraModes: INodePropertyMode[] = []): INodeProperties[] {
 	const role = name === 'leadId' ? 'lead' : 'referrer';

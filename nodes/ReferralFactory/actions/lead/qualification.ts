@@ -109,7 +109,7 @@ async function unknownCoupon(client: ApiClient, coupon: string, lookup: { itemIn
  */
 export function qualification(operation: 'qualify' | 'unqualify') {
 	const qualified = operation === 'qualify';
-	const byCoupon = qualified ? [{ displayName: 'By Coupon', name: 'coupon', type: 'string' as const, placeholder: 'e.g. FRIEND10-X7K2' }] : [];
+	const byCoupon = qualified ? [{ displayName: 'Coupon', name: 'coupon', type: 'string' as const, placeholder: 'e.g. FRIEND10-X7K2' }] : [];
 	return defineOperation({
 		resource: 'lead',
 		operation,
