@@ -23,12 +23,14 @@ export default {
 	// Module-level constants run once per test file, so each would need the whole suite per mutant.
 	ignoreStatic: true,
 	incremental: true,
-	// npm run test:stryker gives each part (transport, helpers, …) a file of its own in test/mutation/stryker/.
-	incrementalFile: 'test/mutation/stryker/all.json',
+	// npm run test:stryker gives each part (transport, helpers, …) a file of its own in .cache/stryker/.
+	incrementalFile: '.cache/stryker/all.json',
 	// Stryker splits this between TypeScript checkers and jest processes (three of each). The suites mostly wait on the
 	// sandbox over HTTP, not on the CPU, so three jest processes share two cores well.
 	concurrency: 6,
-	timeoutMS: 15000,
+	// A mutant is timed out after its tests' own time × 1.5 + 5 s: a mutant that makes the node wait (a longer backoff, a
+	// loop) is detected without waiting long for it.
+	timeoutMS: 5000,
 	reporters: ['clear-text', 'progress', 'json', 'html'],
 	jsonReporter: { fileName: 'reports/mutation/stryker.json' },
 	htmlReporter: { fileName: 'reports/mutation/stryker.html' },

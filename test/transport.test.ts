@@ -1,4 +1,5 @@
 import { apiPath, backoffMs } from '../nodes/ReferralFactory/transport';
+import { exhaustedUntil, parseBody, retryAfterMs, surfaceUrl } from '../nodes/ReferralFactory/transport/http';
 import { describeApiError, fieldMessages } from '../nodes/ReferralFactory/transport/errors';
 
 describe('transport', () => {
@@ -28,6 +29,52 @@ describe('transport', () => {
 		expect(describeApiError(422, body, { fieldLabel: (field) => (field === 'email' ? 'Email' : undefined) }).message).toBe(
 			"Referral Factory did not accept the request: 'Email': Bad",
 		);
+	});
+
+	it("finds Referral Factory's n8n endpoints beside the Base URL's /api/v…, or after a Base URL without one", () => {
+		expect(surfaceUrl('https://referral-factory.com/api/v2', 'n8n')).toBe('https://referral-factory.com/api/n8n');
+		expect(surfaceUrl('https://referral-factory.com/API/V12', 'n8n')).toBe('https://referral-factory.com/api/n8n');
+		// A proxy whose path goes on after /api/v2 is not cut there.
+		expect(surfaceUrl('https://proxy.example/api/v2/acme', 'n8n')).toBe('https://proxy.example/api/v2/acme/api/n8n');
+	});
+
+	it('reads Retry-After as seconds or a date; an empty or unreadable one is no answer', () => {
+		expect(retryAfterMs(undefined)).toBeUndefined();
+		expect(retryAfterMs({})).toBeUndefined();
+		expect(retryAfterMs({ 'retry-after': '' })).toBeUndefined();
+		expect(retryAfterMs({ 'retry-after': ' ' })).toBeUndefined();
+		expect(retryAfterMs({ 'retry-after': 'soon' })).toBeUndefined();
+		expect(retryAfterMs({ 'retry-after': '12' })).toBe(12_000);
+		expect(retryAfterMs({ 'retry-after': '-3' })).toBe(0);
+		const inTenSeconds = retryAfterMs({ 'retry-after': new Date(Date.now() + 10_000).toUTCString() })!;
+		expect(inTenSeconds).toBeGreaterThan(8_000);
+		expect(inTenSeconds).toBeLessThanOrEqual(10_000);
+		expect(retryAfterMs({ 'retry-after': new Date(Date.now() - 60_000).toUTCString() })).toBe(0);
+	});
+
+	it('holds the token back only on X-RateLimit-Remaining 0 with a Reset it can read (seconds from now, or a Unix time)', () => {
+		const now = 1_000_000;
+		const headers = (remaining?: string, reset?: string) => ({ 'x-ratelimit-remaining': remaining, 'x-ratelimit-reset': reset });
+		expect(exhaustedUntil(headers('0', '30'), now)).toBe(now + 30_000);
+		expect(exhaustedUntil(headers('0', '1999999999'), now)).toBe(1_999_999_999_000);
+		expect(exhaustedUntil(headers('-1', '5'), now)).toBe(now + 5_000);
+		expect(exhaustedUntil(headers(undefined, '30'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers(' ', '30'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('0', 'Infinity'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('many', '30'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('1', '30'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('0', '0'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('0', 'later'), now)).toBeUndefined();
+		expect(exhaustedUntil(headers('0'), now)).toBeUndefined();
+	});
+
+	it('reads an answer that n8n left as text: JSON in it, nothing for blank, the text itself otherwise', () => {
+		expect(parseBody('{"data":{"id":1}}')).toEqual({ data: { id: 1 } });
+		expect(parseBody(' \n ')).toBeUndefined();
+		expect(parseBody('')).toBeUndefined();
+		expect(parseBody('<html>Bad Gateway</html>')).toBe('<html>Bad Gateway</html>');
+		const parsed = { id: 1 };
+		expect(parseBody(parsed)).toBe(parsed);
 	});
 
 	it('reads a message from an HTML error page without pasting the page', () => {

@@ -53,7 +53,7 @@ export const properties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Pick the event (and its campaign, or campaign reward). Execute step listens for one test event (its Test URL is registered with Referral Factory until the test ends); publishing the workflow registers the Production URL, and unpublishing removes it.',
+			'Pick the event and its campaign (or campaign reward): Execute step stays unavailable until then. It listens for one test event (its Test URL is registered with Referral Factory until the test ends); publishing the workflow registers the Production URL, and unpublishing removes it.',
 		name: 'automaticNotice',
 		type: 'notice',
 		default: '',

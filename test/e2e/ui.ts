@@ -18,7 +18,7 @@ import { chromium, type Page } from 'playwright-core';
 
 import { SCHEMA_DIR } from '../helpers/output-scenarios';
 import { SandboxClient } from '../helpers/sandbox-client';
-import { CREDENTIAL, CREDENTIAL_TYPE, OWNER, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
+import { CREDENTIAL, CREDENTIAL_TYPE, OWNER, REWARDS_WORKFLOW_ID, startDevEnvironment, TRY_IT_WORKFLOW_ID } from './dev';
 import { freePort, NODE_TYPE, recordCounts, ROOT } from './n8n';
 
 const SHOTS = join(ROOT, 'test-results', 'ui');
@@ -437,7 +437,7 @@ async function main(): Promise<number> {
 			await creator.getByText(JOIN_EVENT, { exact: true }).click({ timeout: 10_000 });
 			await ndvPanel.waitFor({ timeout: 20_000 });
 			await ndvPanel.locator('[data-test-id="parameter-input-sources"]').waitFor({ timeout: 10_000 });
-			await ndvPanel.getByText(/Execute step listens for one test event/).waitFor({ timeout: 10_000 });
+			await ndvPanel.getByText(/Execute step stays unavailable until then/).waitFor({ timeout: 10_000 });
 			await ndvPanel.getByText('Joined Through', { exact: false }).first().waitFor();
 			const values = await panelValues(page);
 			assert.ok(values.includes('New Referrer or Lead'), `the Event is not New Referrer or Lead: ${values.join(', ')}`);
@@ -625,6 +625,24 @@ async function main(): Promise<number> {
 			await page.screenshot({ path: join(SHOTS, 'qualify-by-coupon.png') });
 		});
 		console.log('   screenshot: test-results/ui/qualify-by-coupon.png');
+
+		await step(page, 'the README\'s way to a reward: "Try it: a lead qualifies → due rewards", Execute workflow, Due Rewards lists them', async () => {
+			await page.keyboard.press('Escape');
+			await openWorkflow(page, dev.editorUrl, REWARDS_WORKFLOW_ID, 'Due Rewards');
+			await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+			const deadline = Date.now() + 30_000;
+			while (dev.sandbox.rewards.earned.length < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Due Rewards"]').dblclick();
+			const output = ndvPanel.locator('[data-test-id="output-panel"]');
+			await output.locator('[data-test-id="radio-button-json"]').click({ timeout: 20_000 });
+			await output.getByText('dana@example.com').first().waitFor({ timeout: 20_000 });
+			await output.getByText('eli@example.com').first().waitFor({ timeout: 10_000 });
+			await closeToasts(page);
+			await page.screenshot({ path: join(SHOTS, 'try-it-due-rewards.png') });
+			await ndvPanel.locator('[data-test-id="ndv-close-button"]').click();
+			await ndvPanel.waitFor({ state: 'hidden', timeout: 10_000 });
+		});
+		console.log('   screenshot: test-results/ui/try-it-due-rewards.png');
 	} finally {
 		await browser.close();
 		rmSync(profile, { recursive: true, force: true });

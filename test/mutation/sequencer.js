@@ -12,6 +12,8 @@ const Sequencer = require('@jest/test-sequencer').default;
 class StrykerSequencer extends Sequencer {
 	constructor(options) {
 		super(options);
+		// A new run (a new mutant): no test of it has failed yet (environment.js).
+		delete process.env.RF_STRYKER_FAILED;
 		this.pattern = options.globalConfig.testNamePattern;
 		this.names = process.env.RF_STRYKER_TEST_NAMES ? JSON.parse(readFileSync(process.env.RF_STRYKER_TEST_NAMES, 'utf8')) : undefined;
 	}

@@ -27,10 +27,13 @@ export function parseBody(body: unknown): unknown {
 	}
 }
 
-/** Retry-After is seconds or an HTTP date (RFC 9110); the API documents neither, so both are read. */
+/**
+ * Retry-After is seconds or an HTTP date (RFC 9110); the API documents neither, so both are read. Header names come in
+ * lower case (Node's HTTP client).
+ */
 export function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
-	const value = headers?.['retry-after'] ?? headers?.['Retry-After'];
-	if (value === undefined || value === null || value === '') return undefined;
+	const value = String(headers?.['retry-after'] ?? '').trim();
+	if (value === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
 	const date = Date.parse(String(value));
@@ -49,10 +52,10 @@ export function backoffMs(attempt: number): number {
  * Factory documents neither header (their absence is the normal case); both readings of Reset are in use elsewhere.
  */
 export function exhaustedUntil(headers: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
-	const header = (name: string) => headers?.[name] ?? headers?.[name.toLowerCase()];
-	const remaining = Number(header('X-RateLimit-Remaining'));
-	const reset = Number(header('X-RateLimit-Reset'));
-	if (header('X-RateLimit-Remaining') === undefined || !Number.isFinite(remaining) || remaining > 0) return undefined;
-	if (!Number.isFinite(reset) || reset <= 0) return undefined;
+	// Header names come in lower case (Node's HTTP client); an empty or unreadable value says nothing.
+	const remaining = String(headers?.['x-ratelimit-remaining'] ?? '').trim();
+	const reset = Number(headers?.['x-ratelimit-reset']);
+	if (remaining === '' || !(Number(remaining) <= 0)) return undefined;
+	if (!(reset > 0) || !Number.isFinite(reset)) return undefined;
 	return reset > 1e9 ? reset * 1000 : now + reset * 1000;
 }
