@@ -191,3 +191,46 @@ describe('API failures become NodeApiErrors in the user\'s words', () => {
 		});
 	});
 });
+
+describe('answers that are not JSON (a proxy in front of Referral Factory)', () => {
+	const getReferrer = (id: number) => operationParameters('referrer', 'get', { referrerId: { __rl: true, mode: 'id', value: String(id) }, options: { retryFor: 10 } });
+	const gateway = '<html><head><title>502</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>';
+
+	it("a proxy's 502 page is retried like any server failure, and the next answer is read", async () => {
+		const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		await t.client.clearRequests();
+		await t.client.addFault({ path: `/users/${referrer.id}`, status: 502, text: { body: gateway }, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({ credential: t.credential, parameters: getReferrer(referrer.id), input: [{}] });
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toMatchObject({ id: referrer.id, email: 'nathan@example.com' });
+		expect((await t.client.requests()).map((r) => r.status)).toEqual([502, 200]);
+	});
+
+	it("a proxy's 403 page: the error quotes its heading, not the page", async () => {
+		await t.client.addFault({ path: '/users/1001', status: 403, text: { body: '<html><body><h1>Access denied by the firewall</h1></body></html>' }, times: 1 });
+
+		const { error } = await runReferralFactoryNode({ credential: t.credential, parameters: getReferrer(1001), input: [{}] });
+
+		const said = `${error!.message} ${error!.description ?? ''}`;
+		expect(error!.message).toBe('Referral Factory refused access to this resource [item 0]');
+		expect(said).toContain('Access denied by the firewall');
+		expect(said).not.toContain('<h1>');
+	});
+
+	it('a blank 200 to Delete (whitespace as text/plain) is a done delete', async () => {
+		const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
+		await t.client.addFault({ method: 'DELETE', path: `/users/${referrer.id}`, when: 'after', status: 200, text: { body: ' \n', contentType: 'text/plain' }, times: 1 });
+
+		const { items, error } = await runReferralFactoryNode({
+			credential: t.credential,
+			parameters: operationParameters('referrer', 'delete', { referrerId: { __rl: true, mode: 'id', value: String(referrer.id) } }),
+			input: [{}],
+		});
+
+		expect(error).toBeUndefined();
+		expect(items[0].json).toEqual({ deleted: true, outcome: 'deleted' });
+		expect((await t.client.users()).find((u) => u.id === referrer.id)).toBeUndefined();
+	});
+});

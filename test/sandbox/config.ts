@@ -168,6 +168,8 @@ export interface Fault {
 	/** The status to answer (default 500); not used with `drop`. */
 	status?: number;
 	body?: unknown;
+	/** The answer's body as text, not JSON (a proxy's HTML page, a blank line), with this content type (`text/html`). */
+	text?: { body: string; contentType?: string };
 	/** `before` (default): instead of doing the work; `after`: the work is done, then this happens instead of the answer. */
 	when?: 'before' | 'after';
 	/** Drop the connection without an answer. */

@@ -6,6 +6,9 @@ export class HttpAnswer {
 	 */
 	pending?: { ms: number; settle: () => HttpAnswer };
 
+	/** The body as text on the wire instead of JSON (a fault's `text`). */
+	text?: { body: string; contentType?: string };
+
 	constructor(
 		readonly status: number,
 		readonly body: unknown,

@@ -107,6 +107,12 @@ export async function startSandbox(options: {
 	/** The answer as bytes on the wire; made before any latency is waited out, so that its cost is part of it. */
 	const serialize = (answer: HttpAnswer): { status: number; headers: Record<string, string>; payload?: Buffer } => {
 		const headers: Record<string, string> = { ...answer.headers };
+		if (answer.text) {
+			const payload = Buffer.from(answer.text.body);
+			headers['Content-Type'] = answer.text.contentType ?? 'text/html';
+			headers['Content-Length'] = String(payload.length);
+			return { status: answer.status, headers, payload };
+		}
 		if (answer.body === undefined) return { status: answer.status, headers };
 		const payload = Buffer.from(JSON.stringify(answer.body));
 		headers['Content-Type'] = 'application/json';
@@ -179,13 +185,14 @@ export async function startSandbox(options: {
 
 		const fault = takeFault(method, apiPath);
 		const count = (kind: string) => (stats.faults[kind] = (stats.faults[kind] ?? 0) + 1);
-		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'retryAfter' | 'echoAuthorization'>) => {
+		const faultAnswer = (f: Pick<Fault, 'status' | 'body' | 'text' | 'retryAfter' | 'echoAuthorization'>) => {
 			const status = f.status ?? 500;
 			const message = f.echoAuthorization ? `Upstream error. Request headers: Authorization: ${auth}` : status === 503 ? 'Service Unavailable' : 'Server Error';
 			// A 422 that quotes the request back does it in its field errors, where a validation layer would.
 			const errors = f.echoAuthorization && status === 422 ? { request: [message] } : undefined;
 			const answer = new HttpAnswer(status, f.body ?? fail(status, f.echoAuthorization && status === 422 ? 'Validation errors in your request' : message, errors).body);
 			if (f.retryAfter !== undefined) answer.headers['Retry-After'] = retryAfter(f.retryAfter);
+			if (f.text) answer.text = f.text;
 			return answer;
 		};
 		const drop = () => {
