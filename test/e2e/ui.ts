@@ -630,13 +630,22 @@ async function main(): Promise<number> {
 			await page.keyboard.press('Escape');
 			await openWorkflow(page, dev.editorUrl, REWARDS_WORKFLOW_ID, 'Due Rewards');
 			await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+			// Dana (the referrer) and Eli (the lead she brought) each earn one when Eli qualifies.
+			const earnedBy = (email: string) => {
+				const person = dev.sandbox.store.users.find((user) => user.email === email);
+				return dev.sandbox.rewards.earned.filter((reward) => reward.recipient_id === person?.id && reward.state === 'due');
+			};
 			const deadline = Date.now() + 30_000;
-			while (dev.sandbox.rewards.earned.length < 2 && Date.now() < deadline) await page.waitForTimeout(250);
+			while ((earnedBy('dana@example.com').length === 0 || earnedBy('eli@example.com').length === 0) && Date.now() < deadline) await page.waitForTimeout(250);
+			assert.deepEqual([earnedBy('dana@example.com').length, earnedBy('eli@example.com').length], [1, 1]);
 			await page.locator('[data-test-id="canvas-node"][data-node-name="Due Rewards"]').dblclick();
 			const output = ndvPanel.locator('[data-test-id="output-panel"]');
-			await output.locator('[data-test-id="radio-button-json"]').click({ timeout: 20_000 });
-			await output.getByText('dana@example.com').first().waitFor({ timeout: 20_000 });
-			await output.getByText('eli@example.com').first().waitFor({ timeout: 10_000 });
+			// Every due reward of the account (earlier checks made some too), those two among them.
+			const due = dev.sandbox.rewards.earned.filter((reward) => reward.state === 'due').length;
+			await output.getByText(`${due} items`).first().waitFor({ timeout: 20_000 });
+			await output.locator('[data-test-id="radio-button-table"]').click({ timeout: 20_000 });
+			const names = await output.locator('table').first().innerText();
+			for (const name of ['Dana', 'Eli']) assert.ok(names.includes(name), `${name} is not among the due rewards' recipients: ${names.slice(0, 300)}`);
 			await closeToasts(page);
 			await page.screenshot({ path: join(SHOTS, 'try-it-due-rewards.png') });
 			await ndvPanel.locator('[data-test-id="ndv-close-button"]').click();
