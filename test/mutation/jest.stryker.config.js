@@ -5,6 +5,8 @@
  * in the suites that stay). Each mutant runs only the test files that hold the tests covering it (sequencer.js), and
  * stops at its first failing test (environment.js).
  */
+const { join } = require('node:path');
+
 const base = require('../../jest.config');
 
 /** @type {import('jest').Config} */
@@ -14,6 +16,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', 'lint-rules', 'verification', 'package\\.test', 'dev-script', 'fault-suite'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }] },
 	testSequencer: '<rootDir>/test/mutation/sequencer.js',
-	// Skips the rest of a mutant's tests once one has failed (environment.js).
-	testEnvironment: '<rootDir>/test/mutation/environment.js',
+	// Skips the rest of a mutant's tests once one has failed (environment.js). An absolute path: Stryker resolves the
+	// environment itself, without jest's <rootDir>.
+	testEnvironment: join(__dirname, 'environment.js'),
 };

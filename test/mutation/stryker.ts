@@ -1,5 +1,5 @@
 /**
- * `npm run test:stryker [-- <part>…] [-- --summary]`: StrykerJS over the transport, the helpers, both triggers and the
+ * `npm run test:stryker [-- <part>… | --mutate <files> | --summary]`: StrykerJS over the transport, the helpers, both triggers and the
  * probe (stryker.config.mjs), one part at a time (transport, helpers, trigger, polling, probe; all by default), so that
  * a long run keeps what each finished part found. First the name of every test in every file Stryker runs (jest with
  * a name pattern that matches none: it loads each file and runs nothing), so that each mutant loads only the files
@@ -82,7 +82,12 @@ function summarise(): void {
 function main(): void {
 	const args = process.argv.slice(2);
 	if (args.includes('--summary')) return summarise();
-	const parts = args.length > 0 ? args : Object.keys(PARTS);
+	// `--mutate <files>` runs those files alone, as a part of their own (named after them).
+	const at = args.indexOf('--mutate');
+	const files = at >= 0 ? args[at + 1] : undefined;
+	if (files !== undefined) PARTS[files.replace(/^nodes\/|\.ts$/g, '').replace(/[^\w-]+/g, '-')] = [files];
+	const named = at >= 0 ? [] : args.filter((arg) => !arg.startsWith('--'));
+	const parts = files !== undefined ? [Object.keys(PARTS).pop()!] : named.length > 0 ? named : Object.keys(PARTS);
 	const unknown = parts.filter((part) => !(part in PARTS));
 	if (unknown.length > 0) throw new Error(`No part ${unknown.join(', ')}: the parts are ${Object.keys(PARTS).join(', ')}.`);
 	listTestNames();
