@@ -132,6 +132,8 @@ export interface CommandResult {
 	code: number | null;
 	stdout: string;
 	stderr: string;
+	/** Set when the command outlived its time and was killed (then `code` is null). */
+	killedAfterMs?: number;
 }
 
 /** Runs one n8n CLI command to its end. */
@@ -149,10 +151,14 @@ export async function n8nCommand(
 	let stderr = '';
 	child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 	child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+	let killed = false;
+	const timer = setTimeout(() => {
+		killed = true;
+		child.kill('SIGKILL');
+	}, timeoutMs);
 	const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
 	clearTimeout(timer);
-	return { code, stdout, stderr };
+	return { code, stdout, stderr, ...(killed ? { killedAfterMs: timeoutMs } : {}) };
 }
 
 /** `n8n execute` prints logs and the run's JSON on stdout; the JSON starts at the first line that is `{`. */

@@ -53,6 +53,22 @@ function outputOf(result: CommandResult, node = 'Add Referrer'): Item[] {
 	return task.data?.main?.[0] ?? [];
 }
 
+function indent(text: string): string {
+	return text.replace(/^/gm, '      ');
+}
+
+/** What a failed check leaves to go on: whether n8n was killed, what the sandbox was asked, and n8n's last lines. */
+function whatHappened(result: CommandResult, sandbox: Sandbox): string {
+	const asked = sandbox.requests.map((r) => `${r.method} ${r.path} → ${String(r.status)}`);
+	const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-25).join('\n');
+	return [
+		result.killedAfterMs === undefined ? `n8n execute exited with ${String(result.code)}` : `n8n execute was still running after ${result.killedAfterMs / 1000} s and was killed`,
+		`the sandbox was asked ${asked.length === 0 ? 'nothing' : `: ${asked.join(', ')}`}`,
+		'n8n printed, last lines:',
+		tail.split(sandbox.token).join('<token>'),
+	].join('\n');
+}
+
 const checks: Array<{
 	name: string;
 	workflow: string;
@@ -276,7 +292,8 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 				console.log(`   ✓ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
 			} catch (error) {
 				failed++;
-				console.log(`   ✕ ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
+				console.log(`   ✕ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)\n${indent(String((error as Error).message))}`);
+				console.log(indent(whatHappened(result, sandbox)));
 			}
 		}
 
