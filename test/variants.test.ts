@@ -12,7 +12,8 @@ import { referralFactoryNode, runReferralFactoryNode } from './helpers/engine';
 import { scenarioOutputs, SCHEMA_DIR, schemaOf, type Schema } from './helpers/output-scenarios';
 import { operationParameters, useSandbox } from './helpers/setup';
 import { PollingWorkflow } from './helpers/polling';
-import { TriggerWorkflow } from './helpers/trigger';
+import { loadTriggerOptions, TriggerWorkflow } from './helpers/trigger';
+import { USER_SOURCES } from './sandbox/n8n-surface';
 import { VARIANTS } from './helpers/variants';
 
 const t = useSandbox();
@@ -50,17 +51,21 @@ describe.each(Object.keys(VARIANTS))('Referral Factory as the "%s" variant', (va
 		expect(items[0].json).toMatchObject({ id: lead.id, email: 'lou@example.com', qualified: true });
 	});
 
-	it('the trigger registers, a lead joining starts it with the lead and their referrer, and unpublishing removes the registration', async () => {
+	it('the trigger lists the user sources, registers for every one when none is picked, a referrer and then a lead joining start it (the lead with their referrer), and unpublishing removes the registration', async () => {
 		await t.client.configure(config);
-		const wf = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userJoined', campaignId: { __rl: true, mode: 'list', value: '1' }, sources: ['Referred'] }, credential: t.credential });
+		const sources = await loadTriggerOptions('getUserSources', t.credential);
+		expect(sources).toEqual(USER_SOURCES.map((source) => ({ name: source === 'Api' ? 'API' : source, value: source })));
+		const wf = new TriggerWorkflow({ parameters: { setup: 'automatic', event: 'userJoined', campaignId: { __rl: true, mode: 'list', value: '1' } }, credential: t.credential, typeVersion: 1.1 });
 		try {
 			await wf.listen();
 			await wf.activate();
+			expect((await t.client.webhooks()).map((r) => r.sources)).toEqual([[...USER_SOURCES].sort()]);
 			const referrer = await t.client.createUser({ campaign_id: 1, first_name: 'Nathan', email: 'nathan@example.com' });
 			const lead = await t.client.createUser({ campaign_id: 1, first_name: 'Lea', email: 'lea@example.com', referrer: { field: 'code', value: referrer.code } });
 			await t.client.deliveries();
 
 			expect(wf.runs.map((run) => run.map((item) => item.json))).toEqual([
+				[expect.objectContaining({ event: 'user.join', id: referrer.id, email: 'nathan@example.com' })],
 				[expect.objectContaining({ event: 'user.join', id: lead.id, email: 'lea@example.com', referrerId: referrer.id })],
 			]);
 			await wf.lifecycle('delete');

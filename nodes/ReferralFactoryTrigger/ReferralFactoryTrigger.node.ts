@@ -16,10 +16,10 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { isSureKey, RecentKeys, REPEAT_WINDOW_MS } from '../ReferralFactory/helpers/deliveries';
 import { searchCampaigns } from '../ReferralFactory/methods/listSearch';
-import { ApiClient, unwrapData } from '../ReferralFactory/transport';
+import { ApiClient } from '../ReferralFactory/transport';
 import { EVENT_NAMES, EVENTS, properties, type TriggerEvent } from './description';
 import { deliveryItem, eventOf } from './payload';
-import { deliveryAllowed, PROBE_HEADER, registration, SECRET_PARAMETER } from './registration';
+import { deliveryAllowed, n8nEntries, PROBE_HEADER, registration, SECRET_PARAMETER } from './registration';
 
 const SECRET_CREDENTIAL = 'referralFactoryWebhookApi';
 
@@ -30,13 +30,10 @@ function sameSecret(given: unknown, expected: string): boolean {
 	return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** A list from the n8n endpoints: `{<key>: [{id, name}]}`, bare, or under `data` (docs/referral-factory-api.md, N1). */
+/** A list from the n8n endpoints, to pick from. */
 async function n8nList(ctx: ILoadOptionsFunctions, path: string, key: string): Promise<INodePropertyOptions[]> {
-	const body = await (await ApiClient.create(ctx)).request<IDataObject>('GET', path, { surface: 'n8n' });
-	const entries = (Array.isArray(body?.[key]) ? body[key] : unwrapData(body)) as unknown;
-	return (Array.isArray(entries) ? entries : [])
-		.filter((entry): entry is { id: unknown; name?: unknown } => !!entry && typeof entry === 'object' && 'id' in entry)
-		.map((entry) => ({ name: String(entry.name ?? entry.id), value: String(entry.id) }));
+	const body = await (await ApiClient.create(ctx)).request<unknown>('GET', path, { surface: 'n8n' });
+	return n8nEntries(body, key).map((entry) => ({ name: entry.name, value: entry.id }));
 }
 
 /**

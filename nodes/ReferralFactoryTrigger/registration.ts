@@ -130,15 +130,24 @@ function wanted(ctx: IHookFunctions): Wanted {
 }
 
 /**
+ * The entries of a list from the n8n endpoints: `{<key>: [{id, name}]}`, under `data`, or bare
+ * (docs/referral-factory-api.md, N1); an entry without an id is left out, and one without a name is named by its id.
+ */
+export function n8nEntries(body: unknown, key: string): Array<{ id: string; name: string }> {
+	const entries = (isObject(body) && Array.isArray(body[key]) ? body[key] : unwrapData(body)) as unknown;
+	return (Array.isArray(entries) ? entries : []).flatMap((entry) =>
+		isObject(entry) && entry.id !== undefined && entry.id !== null ? [{ id: String(entry.id), name: String(entry.name ?? entry.id) }] : [],
+	);
+}
+
+/**
  * Every user source Referral Factory lists (`GET /api/n8n/user-sources`), for a join trigger with none picked: what an
  * absent or empty `sources` means is not documented (docs/referral-factory-api.md, N8), and the vendor's trigger always
  * sends some, so everyone is asked for by name. Undefined (the key left out) when the list is empty or unreadable.
  */
 async function everySource(client: ApiClient): Promise<string[] | undefined> {
-	const listed = await settle(client.request<IDataObject>('GET', '/user-sources', { surface: 'n8n', idempotent: true }));
-	if (!listed.ok) return undefined;
-	const entries = (Array.isArray(listed.value?.sources) ? listed.value.sources : unwrapData(listed.value)) as unknown;
-	const ids = (Array.isArray(entries) ? entries : []).flatMap((entry) => (isObject(entry) && entry.id !== undefined && entry.id !== null ? [String(entry.id)] : []));
+	const listed = await settle(client.request<unknown>('GET', '/user-sources', { surface: 'n8n', idempotent: true }));
+	const ids = listed.ok ? n8nEntries(listed.value, 'sources').map((entry) => entry.id) : [];
 	return ids.length > 0 ? ids.sort() : undefined;
 }
 

@@ -132,7 +132,9 @@ export interface CommandResult {
 	code: number | null;
 	stdout: string;
 	stderr: string;
-	/** Set when the command outlived its time and was killed (then `code` is null). */
+	/** The signal that ended it, when one did (then `code` is null). */
+	signal?: NodeJS.Signals;
+	/** Set when the command outlived its time and was killed by this harness. */
 	killedAfterMs?: number;
 }
 
@@ -156,9 +158,9 @@ export async function n8nCommand(
 		killed = true;
 		child.kill('SIGKILL');
 	}, timeoutMs);
-	const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+	const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.once('close', (...ended) => resolve(ended)));
 	clearTimeout(timer);
-	return { code, stdout, stderr, ...(killed ? { killedAfterMs: timeoutMs } : {}) };
+	return { code, stdout, stderr, ...(signal ? { signal } : {}), ...(killed ? { killedAfterMs: timeoutMs } : {}) };
 }
 
 /** `n8n execute` prints logs and the run's JSON on stdout; the JSON starts at the first line that is `{`. */

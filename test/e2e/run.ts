@@ -53,6 +53,24 @@ function outputOf(result: CommandResult, node = 'Add Referrer'): Item[] {
 	return task.data?.main?.[0] ?? [];
 }
 
+/**
+ * `n8n execute` prints the finished run, then closes its database and exits. Seen in CI (n8n 2.41.1 on Node 24, the
+ * machine loaded): the process ended by a signal after printing a finished, successful run, with nothing on stderr — n8n's
+ * own exit, after the workflow and its node were done. The run it printed is then what a check reads, and its status
+ * stands for the exit code n8n would have given (0 for success, 1 otherwise); the check's line says so.
+ */
+function exitOfPrintedRun(result: CommandResult): CommandResult {
+	if (result.code !== null || !result.signal || result.killedAfterMs !== undefined) return result;
+	let run: { finished?: unknown; status?: unknown } | undefined;
+	try {
+		run = runJson(result.stdout) as typeof run;
+	} catch {
+		// Cut off while printing: no finished run to read.
+	}
+	if (run?.finished !== true) return result;
+	return { ...result, code: run.status === 'success' ? 0 : 1 };
+}
+
 function indent(text: string): string {
 	return text.replace(/^/gm, '      ');
 }
@@ -62,8 +80,12 @@ function whatHappened(result: CommandResult, sandbox: Sandbox): string {
 	const asked = sandbox.requests.map((r) => `${r.method} ${r.path} → ${String(r.status)}`);
 	const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-25).join('\n');
 	return [
-		result.killedAfterMs === undefined ? `n8n execute exited with ${String(result.code)}` : `n8n execute was still running after ${result.killedAfterMs / 1000} s and was killed`,
-		`the sandbox was asked ${asked.length === 0 ? 'nothing' : `: ${asked.join(', ')}`}`,
+		result.killedAfterMs !== undefined
+			? `n8n execute was still running after ${result.killedAfterMs / 1000} s and was killed`
+			: result.signal
+				? `n8n execute was ended by ${result.signal}${result.code === null ? '' : ` after printing a finished run (${result.code === 0 ? 'success' : 'failed'})`}`
+				: `n8n execute exited with ${String(result.code)}`,
+		`the sandbox was asked ${asked.length === 0 ? 'nothing' : asked.join(', ')}`,
 		'n8n printed, last lines:',
 		tail.split(sandbox.token).join('<token>'),
 	].join('\n');
@@ -285,11 +307,11 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 			sandbox.requests.length = 0;
 			prepare?.(sandbox);
 			const begun = Date.now();
-			const result = await n8nCommand(installed, env, ['execute', `--id=${workflow}`, '--rawOutput']);
+			const result = exitOfPrintedRun(await n8nCommand(installed, env, ['execute', `--id=${workflow}`, '--rawOutput']));
 			try {
 				check(result, sandbox);
 				passed++;
-				console.log(`   ✓ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)`);
+				console.log(`   ✓ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)${result.signal ? ` — ${whatHappened(result, sandbox).split('\n')[0]}` : ''}`);
 			} catch (error) {
 				failed++;
 				console.log(`   ✕ ${name} (${((Date.now() - begun) / 1000).toFixed(1)} s)\n${indent(String((error as Error).message))}`);

@@ -123,9 +123,9 @@ export interface SandboxConfig {
 	 */
 	rewardRecipient: 'id' | 'recipient' | 'user';
 	/**
-	 * How the n8n endpoints answer (not published: docs/referral-factory-api.md, N2, N3): `webhook` ({webhook: {id}},
-	 * the vendor's node reads that; qualify {message, user}), `data` ({data: {id}}; qualify {data}), or `bare` ({id};
-	 * qualify the user itself).
+	 * How the n8n endpoints answer (not published: docs/referral-factory-api.md, N1–N3): `webhook` ({webhook: {id}},
+	 * the vendor's node reads that; qualify {message, user}; a list {sources: [...]}), `data` ({data: {id}}; qualify
+	 * {data}; a list {data: [...]}), or `bare` ({id}; qualify the user itself; a list the array itself).
 	 */
 	n8nAnswer: 'webhook' | 'data' | 'bare';
 	/** Delay before every API answer, in milliseconds. */

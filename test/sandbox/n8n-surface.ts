@@ -18,7 +18,8 @@ const WRONG_METHOD = 'Method Not Allowed -- You tried to access a resource with 
  * `DELETE /rewards/{id}`), and `POST /users/qualify` with a coupon (or a code, or an email with campaign_id). A coupon
  * is a person's promotion code or an issued coupon reward (INFERRED). The answers the vendor's node passes through
  * are not documented (docs/referral-factory-api.md, N2, N3): by default a registration answers `{webhook: {id}}`
- * and qualify `{message, user}` (the PUT answers `{data, message}`), and `n8nAnswer` switches both to `data` or bare,
+ * and qualify `{message, user}` (the PUT answers `{data, message}`) and a list `{<key>: [...]}`, and `n8nAnswer`
+ * switches all three to `data` or bare,
  * so the node's tolerance for each is exercised; an unknown coupon or webhook is a 404 (INFERRED).
  */
 export function n8nRoutes(
@@ -34,7 +35,11 @@ export function n8nRoutes(
 		const style = answerStyle();
 		return new HttpAnswer(status, style === 'webhook' ? { webhook: { id } } : style === 'data' ? { data: { id } } : { id });
 	};
-	const list = (key: string, entries: Array<{ id: unknown; name: string }>) => new HttpAnswer(200, { [key]: entries });
+	/** A list, in the configured style: `{<key>: [...]}` (the vendor's), `{data: [...]}` or the bare array. */
+	const list = (key: string, entries: Array<{ id: unknown; name: string }>) => {
+		const style = answerStyle();
+		return new HttpAnswer(200, style === 'webhook' ? { [key]: entries } : style === 'data' ? { data: entries } : entries);
+	};
 
 	/** The body of a registration, checked as the API would check it (INFERRED: its checks are not published). */
 	const readRegistration = (json: Record<string, unknown>, event: WebhookEvent | undefined): Errors => {

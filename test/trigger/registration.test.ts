@@ -107,6 +107,16 @@ describe('Referral Factory Trigger, registered automatically', () => {
 		expect(wf.runs.map((run) => run[0].json.id)).toEqual([referrer.id, lead.id]);
 	});
 
+	it('New Referrer or Lead with nothing picked, when the user sources cannot be read: still registers, leaving the sources out (the API\'s own default)', async () => {
+		await t.client.addFault({ method: 'GET', path: '/n8n/user-sources', status: 403, times: 1 });
+		await published({ event: 'userJoined', campaignId: campaign() }, t.credential, 1.1);
+
+		const posted = (await t.client.requests()).filter((r) => r.path === '/api/n8n/webhooks').map((r) => r.body as Record<string, unknown>);
+		expect(posted).toEqual([expect.objectContaining({ event: 'user.join', campaign_id: 1 })]);
+		expect(posted[0]).not.toHaveProperty('sources');
+		expect(await t.client.webhooks()).toHaveLength(1);
+	});
+
 	it('a workflow saved with version 1 and the default Joined Through keeps registering Referred only', async () => {
 		await published({ event: 'userJoined', campaignId: campaign() }, t.credential, 1);
 
