@@ -15,8 +15,9 @@ describe('the package as n8n loads it', () => {
 		expect(packageJson.name).toBe('n8n-nodes-referral-factory-api');
 		expect(packageJson.keywords).toContain('n8n-community-node-package');
 		expect(packageJson.license).toBe('MIT');
-		// The built nodes and the docs (the nodes' Docs links open them: see 'links documentation …' below).
-		expect(packageJson.files).toEqual(['dist', 'docs/*.md']);
+		// The built nodes, the docs (the nodes' Docs links open them: see 'links documentation …' below) and what the
+		// docs link to (.ci/check-pack.js follows every link).
+		expect(packageJson.files).toEqual(['dist', 'docs/*.md', 'docs/images/*.png', 'examples/*.json', 'BENCHMARKS.md', 'CHANGELOG.md']);
 		expect(packageJson).not.toHaveProperty('dependencies');
 		expect(packageJson.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
