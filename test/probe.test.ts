@@ -90,6 +90,7 @@ function breaks(config: Partial<SandboxConfig>): string[] {
 	if (config.searchIgnores?.includes('type')) ids.push('search-type');
 	if ((config.errorStyle ?? 'documented') !== 'documented') ids.push('error-body');
 	if (config.rateLimitHeaders) ids.push('rate-limit-headers');
+	if ((config.n8nAnswer ?? 'webhook') !== 'webhook') ids.push('n8n-campaigns', 'n8n-rewards', 'n8n-user-sources');
 	return ids.sort();
 }
 

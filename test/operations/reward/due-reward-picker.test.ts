@@ -8,6 +8,15 @@ import { qualifiedLead } from './setup';
 
 const t = useSandbox();
 
+/** Pia, a referrer in `campaignId`, and `count` leads of hers, each qualified: one due reward per lead. */
+async function piaWithQualifiedLeads(campaignId: number, count: number) {
+	const referrer = await t.client.createUser({ campaign_id: campaignId, first_name: 'Pia', email: 'pia@example.com' });
+	for (let n = 0; n < count; n++) {
+		const lead = await t.client.createUser({ campaign_id: campaignId, first_name: `Lead ${n}`, email: `lead${n}@example.com`, referrer: { field: 'id', value: referrer.id } });
+		await t.client.qualify({ id: lead.id, qualified: true });
+	}
+}
+
 describe('the Due Reward picker (Issue and Cancel, version 1.1)', () => {
 	it('lists every type’s due rewards as recipient · type · amount or coupon · #id, and what is typed narrows it', async () => {
 		const { referrer, lead, amount, coupon } = await qualifiedLead(t);
@@ -31,11 +40,7 @@ describe('the Due Reward picker (Issue and Cancel, version 1.1)', () => {
 
 	it('pages through a long list with the token it hands back, across the types', async () => {
 		// Campaign 2's referrers earn a Custom Reward (a free class) per qualified lead.
-		const referrer = await t.client.createUser({ campaign_id: 2, first_name: 'Pia', email: 'pia@example.com' });
-		for (let n = 0; n < 30; n++) {
-			const lead = await t.client.createUser({ campaign_id: 2, first_name: `Lead ${n}`, email: `lead${n}@example.com`, referrer: { field: 'id', value: referrer.id } });
-			await t.client.qualify({ id: lead.id, qualified: true });
-		}
+		await piaWithQualifiedLeads(2, 30);
 		const { amount } = await qualifiedLead(t);
 
 		const first = await listSearch('searchDueRewards', t.credential);
@@ -51,11 +56,7 @@ describe('the Due Reward picker (Issue and Cancel, version 1.1)', () => {
 	});
 
 	it('what is typed is looked for in every type: a coupon is found past a long list of another type with no match', async () => {
-		const referrer = await t.client.createUser({ campaign_id: 5, first_name: 'Pia', email: 'pia@example.com' });
-		for (let n = 0; n < 60; n++) {
-			const lead = await t.client.createUser({ campaign_id: 5, first_name: `Lead ${n}`, email: `lead${n}@example.com`, referrer: { field: 'id', value: referrer.id } });
-			await t.client.qualify({ id: lead.id, qualified: true });
-		}
+		await piaWithQualifiedLeads(5, 60);
 		// 60 Fixed Amount rewards for Pia first, then campaign 1's: Nathan's Fixed Amount and Lea's Welcome coupon.
 		const { coupon } = await qualifiedLead(t);
 
