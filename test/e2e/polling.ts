@@ -61,10 +61,29 @@ function seen(sandbox: Sandbox): Record<Trigger, number[]> {
 	return result;
 }
 
-async function until(what: string, done: () => boolean, timeoutMs: number, sandbox: Sandbox): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+/**
+ * Waits for `done`. On a timeout the error says what there is to go on: what the sink holds, what the sandbox was asked
+ * meanwhile (each request with its answers' statuses and count), and n8n's last lines without stack frames.
+ */
+async function until(what: string, done: () => boolean, timeoutMs: number, sandbox: Sandbox, n8n?: N8nProcess): Promise<void> {
+	const begun = Date.now();
+	const deadline = begun + timeoutMs;
 	while (!done()) {
-		if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s; the sink holds ${JSON.stringify(seen(sandbox))}`);
+		if (Date.now() > deadline) {
+			const asked = new Map<string, number>();
+			for (const r of sandbox.requests.filter((request) => request.at >= begun)) {
+				const line = `${r.method} ${r.path} → ${r.status}`;
+				asked.set(line, (asked.get(line) ?? 0) + 1);
+			}
+			const log = n8n ? n8n.output().split('\n').filter((line) => line.trim() !== '' && !/^\s+at /.test(line)).slice(-40).join('\n') : '';
+			throw new Error(
+				[
+					`${what}: not within ${timeoutMs / 1000} s; the sink holds ${JSON.stringify(seen(sandbox))}`,
+					`the sandbox was asked meanwhile: ${[...asked].map(([line, count]) => `${line} ×${count}`).join('; ') || 'nothing'}`,
+					...(log ? ['n8n printed, last lines:', log] : []),
+				].join('\n'),
+			);
+		}
 		await sleep(250);
 	}
 }
@@ -95,7 +114,7 @@ export async function pollingChecks(
 		const activated = await check('polling: publishing runs a first check of every event that starts nothing', async () => {
 			// Activation checks each list once: three people searches and the due and issued lists of four reward types.
 			const lists = () => new Set(sandbox.requests.filter((r) => r.path === '/api/v2/users/search' || r.path.startsWith('/api/v2/rewards/')).map((r) => `${r.path} ${JSON.stringify(r.body)}`));
-			await until('the first checks', () => lists().size >= 11, 60_000, sandbox);
+			await until('the first checks', () => lists().size >= 11, 60_000, sandbox, n8n);
 			await sleep(3_000);
 			assert.deepEqual(polled(sandbox), [], `the first check started executions for what was there before (referrer ${before.referrer})`);
 		});
@@ -107,7 +126,7 @@ export async function pollingChecks(
 			expected['New Lead'].push(first.lead);
 			expected['Lead Qualified'].push(first.lead);
 			expected['Reward Due'].push(...first.due);
-			await until('the executions', arrived, ARRIVAL_MS, sandbox);
+			await until('the executions', arrived, ARRIVAL_MS, sandbox, n8n);
 			const now = seen(sandbox);
 			assert.deepEqual(
 				TRIGGERS.map((trigger) => [trigger, sorted(now[trigger])]),
@@ -124,7 +143,7 @@ export async function pollingChecks(
 			const reward = sandbox.rewards.earned.find((r) => r.recipient_id !== before.lead && r.metric === 'amount' && r.state === 'due' && !expected['Reward Issued'].includes(r.id))!;
 			await api(sandbox, 'POST', `/rewards/issue/${reward.id}`);
 			expected['Reward Issued'].push(reward.id);
-			await until('the execution', arrived, ARRIVAL_MS, sandbox);
+			await until('the execution', arrived, ARRIVAL_MS, sandbox, n8n);
 			const [issued] = polled(sandbox).filter((entry) => entry.trigger === 'Reward Issued');
 			assert.deepEqual([issued.item.event, issued.item.reward?.id], ['reward_issued', reward.id]);
 		});
@@ -140,7 +159,7 @@ export async function pollingChecks(
 			expected['Reward Due'].push(...second.due);
 			expected['Reward Issued'].push(coupon.id);
 			n8n = await startN8n(installed, env, port);
-			await until('the executions after the restart', arrived, ARRIVAL_MS, sandbox);
+			await until('the executions after the restart', arrived, ARRIVAL_MS, sandbox, n8n);
 			await sleep(ONE_POLL_MS);
 			const now = seen(sandbox);
 			assert.deepEqual(
