@@ -1,8 +1,41 @@
 import { apiPath, backoffMs } from '../nodes/ReferralFactory/transport';
 import { exhaustedUntil, parseBody, retryAfterMs, surfaceUrl } from '../nodes/ReferralFactory/transport/http';
 import { describeApiError, fieldMessages } from '../nodes/ReferralFactory/transport/errors';
+import { redact } from '../nodes/ReferralFactory/transport/redact';
+import { sleepFor } from '../nodes/ReferralFactory/transport/sleep';
+import { ManualExecutionCancelledError } from 'n8n-workflow';
+
+const TOKEN = 'rf_live_0123456789abcdef';
 
 describe('transport', () => {
+	it('hides the token in every string and key of an answer, and leaves numbers, booleans and nulls as they are', () => {
+		const answer = { code: 422, ok: false, none: null, missing: undefined, list: [1, true, `Bearer ${TOKEN}`], [`h-${TOKEN}`]: { seen: `${TOKEN}${TOKEN}` } };
+
+		expect(redact(answer, TOKEN)).toEqual({ code: 422, ok: false, none: null, missing: undefined, list: [1, true, 'Bearer [hidden]'], 'h-[hidden]': { seen: '[hidden][hidden]' } });
+		// A secret too short to be a token is not looked for (it would cut ordinary words).
+		expect(redact({ message: 'abc' }, 'abc')).toEqual({ message: 'abc' });
+	});
+
+	it('reads an answer that refers to itself (through a list or a field) to a bounded depth, without running out of stack', () => {
+		const throughList: Record<string, unknown> = { message: `echo ${TOKEN}` };
+		throughList.items = [throughList];
+		const throughField: Record<string, unknown> = { message: `echo ${TOKEN}` };
+		throughField.self = throughField;
+
+		const list = redact(throughList, TOKEN) as { message: string; items: Array<{ message: string }> };
+		const field = redact(throughField, TOKEN) as { message: string; self: { message: string } };
+
+		expect([list.message, list.items[0].message, field.message, field.self.message]).toEqual(Array(4).fill('echo [hidden]'));
+	});
+
+	it('waits no time when the execution was already stopped: n8n\'s cancellation error at once', async () => {
+		const stopped = new AbortController();
+		stopped.abort();
+
+		// Were it to wait the minute, the test's own 30 s limit would fail it.
+		await expect(sleepFor(60_000, stopped.signal)).rejects.toBeInstanceOf(ManualExecutionCancelledError);
+	});
+
 	it('encodes every path segment, so input can never change the route', () => {
 		expect(apiPath('users', '1/../campaigns')).toBe('/users/1%2F..%2Fcampaigns');
 		expect(apiPath('campaigns', 'a b?c#d')).toBe('/campaigns/a%20b%3Fc%23d');
