@@ -16,6 +16,15 @@ describe('Referral Factory Trigger in the editor', () => {
 		expect((await t.client.requests()).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/n8n/user-sources']);
 	});
 
+	it('leaves out a listed source without an ID, and names one without a name by its ID', async () => {
+		await t.client.addFault({ method: 'GET', path: '/n8n/user-sources', status: 200, body: { sources: [{ id: 'Referred', name: 'Referred' }, { name: 'No ID' }, { id: null, name: 'Null ID' }, { id: 'Api' }] }, times: 1 });
+
+		expect(await loadTriggerOptions('getUserSources', t.credential)).toEqual([
+			{ name: 'Referred', value: 'Referred' },
+			{ name: 'Api', value: 'Api' },
+		]);
+	});
+
 	it("lists the account's rewards to pick from", async () => {
 		const rewards = await loadTriggerOptions('getRewards', t.credential);
 
