@@ -332,7 +332,7 @@ async function runTarget(target: (typeof TARGETS)[number], tarball: string, vend
 				return true;
 			} catch (error) {
 				failed++;
-				console.log(`   ✕ served: ${name}\n${String((error as Error).message).replace(/^/gm, '      ')}`);
+				console.log(`   ✕ served: ${name}\n${indent(String((error as Error).message))}`);
 				return false;
 			}
 		});
